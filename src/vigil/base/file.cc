@@ -1,0 +1,100 @@
+#include "vigil/base/file.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+namespace vigil::base {
+namespace fs = std::filesystem;
+
+namespace {
+
+Status SysError(std::string_view what, const fs::path& path) {
+  return IoError(fmt::format("{} {}: {}", what, path.string(), std::strerror(errno)));
+}
+
+bool HasSuffix(const std::string& name, const std::vector<std::string>& suffixes) {
+  if (suffixes.empty()) return true;
+  return std::any_of(suffixes.begin(), suffixes.end(), [&](const std::string& s) {
+    return name.size() >= s.size() && name.compare(name.size() - s.size(), s.size(), s) == 0;
+  });
+}
+
+}  // namespace
+
+Result<std::string> ReadFile(const fs::path& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return SysError("cannot open", path);
+  std::string data;
+  off_t size = ::lseek(fd, 0, SEEK_END);
+  if (size > 0) data.reserve(static_cast<size_t>(size));
+  ::lseek(fd, 0, SEEK_SET);
+  char buffer[1 << 16];
+  while (true) {
+    ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      Status s = SysError("cannot read", path);
+      ::close(fd);
+      return s;
+    }
+    if (n == 0) break;
+    data.append(buffer, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return data;
+}
+
+Status WriteFileAtomically(const fs::path& path, std::string_view data) {
+  fs::path tmp = path;
+  tmp += fmt::format(".tmp{}", ::getpid());
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return SysError("cannot create", tmp);
+  size_t done = 0;
+  while (done < data.size()) {
+    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      Status s = SysError("cannot write", tmp);
+      ::close(fd);
+      return s;
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) return SysError("cannot flush", tmp);
+  if (::rename(tmp.c_str(), path.c_str()) != 0) return SysError("cannot rename to", path);
+  return Status::Ok();
+}
+
+Result<std::vector<fs::path>> ListInputFiles(const std::vector<fs::path>& paths,
+                                             const std::vector<std::string>& suffixes) {
+  std::vector<fs::path> out;
+  for (const fs::path& p : paths) {
+    std::error_code ec;
+    if (fs::is_regular_file(p, ec)) {
+      out.push_back(p);
+      continue;
+    }
+    if (!fs::is_directory(p, ec))
+      return NotFoundError(fmt::format("no such file or folder: {}", p.string()));
+    for (auto it = fs::recursive_directory_iterator(p, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      const std::string name = it->path().filename().string();
+      if (!name.empty() && name[0] == '.') {
+        if (it->is_directory()) it.disable_recursion_pending();
+        continue;
+      }
+      if (it->is_regular_file() && HasSuffix(name, suffixes)) out.push_back(it->path());
+    }
+    if (ec) return IoError(fmt::format("cannot list {}: {}", p.string(), ec.message()));
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+}  // namespace vigil::base

@@ -1,0 +1,28 @@
+// Small file helpers that return Status instead of throwing.
+#ifndef VIGIL_BASE_FILE_H_
+#define VIGIL_BASE_FILE_H_
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "vigil/base/status.h"
+
+namespace vigil::base {
+
+// The whole file. Errors name the path and the system's reason.
+Result<std::string> ReadFile(const std::filesystem::path& path);
+
+// Writes `data` to `path` atomically: a temporary file in the same folder, fsync, then rename.
+Status WriteFileAtomically(const std::filesystem::path& path, std::string_view data);
+
+// Files under each of `paths` (a file stands for itself; a folder is walked recursively) whose name
+// ends with one of `suffixes` (all files when empty), sorted by path so runs are deterministic.
+// Hidden files (leading '.') are ignored. A path that does not exist is an error.
+Result<std::vector<std::filesystem::path>> ListInputFiles(
+    const std::vector<std::filesystem::path>& paths, const std::vector<std::string>& suffixes);
+
+}  // namespace vigil::base
+
+#endif  // VIGIL_BASE_FILE_H_

@@ -1,0 +1,38 @@
+// Shared pieces of the `vigil` subcommands. The CLI is thin: it parses flags and calls modules.
+#ifndef VIGIL_CLI_COMMAND_H_
+#define VIGIL_CLI_COMMAND_H_
+
+#include <CLI/CLI.hpp>
+#include <string>
+
+#include "vigil/base/status.h"
+
+namespace vigil::cli {
+
+// Exit statuses (README, "Exit status").
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;
+inline constexpr int kExitUsage = 2;
+inline constexpr int kExitRejected = 3;  // the work completed, but some input records were rejected
+
+// Global options every subcommand sees.
+struct GlobalOptions {
+  int verbosity = 1;  // 0 quiet, 1 normal, 2 verbose
+};
+
+// Prints "vigil: error: ..." to stderr and returns kExitFailure (kExitUsage for InvalidArgument
+// when `usage` is set).
+int ReportError(const base::Status& status, bool usage = false);
+
+// The command line as typed, for the run records (arguments, not patient data).
+std::string CommandLine(int argc, char** argv);
+
+// Each subcommand registers itself on `app`; its callback stores the exit status in `exit_code`.
+void AddIngestCommand(CLI::App& app, const GlobalOptions& global, const std::string& command_line,
+                      int& exit_code);
+void AddStatsCommand(CLI::App& app, const GlobalOptions& global, int& exit_code);
+void AddTimelineCommand(CLI::App& app, const GlobalOptions& global, int& exit_code);
+
+}  // namespace vigil::cli
+
+#endif  // VIGIL_CLI_COMMAND_H_

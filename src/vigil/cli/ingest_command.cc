@@ -1,0 +1,110 @@
+// vigil ingest --store S --format F PATH... [--outcomes FILE...]
+#include <fmt/format.h>
+
+#include <cstdio>
+
+#include "vigil/base/text.h"
+#include "vigil/cli/command.h"
+#include "vigil/cli/progress.h"
+#include "vigil/ingest/formats.h"
+
+namespace vigil::cli {
+namespace {
+
+struct IngestFlags {
+  std::string store = "vigil.duckdb";
+  std::string format;
+  std::vector<std::string> inputs;
+  std::vector<std::string> outcomes;
+};
+
+std::string FormatList() {
+  std::string out;
+  for (const auto& f : ingest::Formats())
+    out += fmt::format("\n  {:<14} {}", f.name, f.description);
+  return out;
+}
+
+void PrintSummary(const store::RunSummary& run, double seconds, const std::string& reject_file,
+                  const std::vector<store::Reject>& rejects) {
+  const auto& c = run.counts;
+  std::printf("vigil ingest: %s, run %lld, %s in %.2f s\n", run.format.c_str(),
+              static_cast<long long>(run.run_id), run.status.c_str(), seconds);
+  std::printf("  files     %s named, %s ingested, %s unchanged (already in the store)\n",
+              base::WithThousands(run.files_in).c_str(),
+              base::WithThousands(run.files_ingested).c_str(),
+              base::WithThousands(run.files_unchanged).c_str());
+  std::printf("  records   %s in = %s stored + %s rejected + %s skipped\n",
+              base::WithThousands(c.records_in).c_str(), base::WithThousands(c.stored).c_str(),
+              base::WithThousands(c.rejected).c_str(), base::WithThousands(c.skipped).c_str());
+  for (const auto& s : run.skips) {
+    std::printf("  skipped   %s %s\n", base::WithThousands(s.count).c_str(), s.reason.c_str());
+  }
+  std::map<std::string, int64_t> reasons;
+  for (const auto& r : rejects) ++reasons[r.reason];
+  for (const auto& [reason, n] : reasons) {
+    std::printf("  rejected  %s %s\n", base::WithThousands(n).c_str(), reason.c_str());
+  }
+  if (c.rejected > 0)
+    std::printf("  rejects   kept with file and location in %s\n", reject_file.c_str());
+  if (seconds > 0 && c.stored > 0) {
+    std::printf("  speed     %.2f million stored values/s\n",
+                static_cast<double>(c.stored) / seconds / 1e6);
+  }
+}
+
+int Run(const IngestFlags& flags, const GlobalOptions& global, const std::string& command_line) {
+  const ingest::Format* format = ingest::FindFormat(flags.format);
+  if (format == nullptr) {
+    return ReportError(base::InvalidArgumentError(fmt::format(
+                           "unknown format '{}'; known formats:{}", flags.format, FormatList())),
+                       /*usage=*/true);
+  }
+  auto store = store::Store::Open(flags.store, store::Store::Mode::kReadWrite);
+  if (!store.ok()) return ReportError(store.status());
+
+  TerminalProgress progress(global.verbosity > 0);
+  ingest::IngestRequest request;
+  for (const auto& p : flags.inputs) request.inputs.emplace_back(p);
+  for (const auto& p : flags.outcomes) request.outcomes.emplace_back(p);
+  request.arguments = command_line;
+  request.progress = [&progress](const ingest::Progress& p) {
+    progress.Update(fmt::format(
+        "ingest: {}/{} files, {:.1f} MB, {} stored, {} rejected", base::WithThousands(p.files_done),
+        base::WithThousands(p.files_total), static_cast<double>(p.bytes_done) / 1e6,
+        base::WithThousands(p.counts.stored), base::WithThousands(p.counts.rejected)));
+  };
+  auto run = format->run(**store, request);
+  progress.Done();
+  if (!run.ok()) return ReportError(run.status());
+  auto rejects = (*store)->GetRejects(run->run_id);
+  if (!rejects.ok()) return ReportError(rejects.status());
+  if (global.verbosity > 0) {
+    PrintSummary(*run, progress.Elapsed(), (*store)->RejectFilePath().string(), *rejects);
+  }
+  return run->counts.rejected > 0 ? kExitRejected : kExitOk;
+}
+
+}  // namespace
+
+void AddIngestCommand(CLI::App& app, const GlobalOptions& global, const std::string& command_line,
+                      int& exit_code) {
+  auto flags = std::make_shared<IngestFlags>();
+  CLI::App* sub = app.add_subcommand(
+      "ingest",
+      "Load health records into the patient store, checking every record. Rejected records are "
+      "kept "
+      "with file, location and reason in the store's rejects table and in <store>.rejects.ndjson; "
+      "files already ingested are skipped. Exit status 3 when records were rejected." +
+          FormatList());
+  sub->add_option("--store", flags->store, "The store (a DuckDB file; created when missing)")
+      ->capture_default_str();
+  sub->add_option("--format", flags->format, "Input format (see above)")->required();
+  sub->add_option("--outcomes", flags->outcomes, "Outcome files (physionet2012: Outcomes-a.txt)");
+  sub->add_option("inputs", flags->inputs, "Files or folders to ingest")->required();
+  sub->callback([flags, &global, command_line, &exit_code] {
+    exit_code = Run(*flags, global, command_line);
+  });
+}
+
+}  // namespace vigil::cli

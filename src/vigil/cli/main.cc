@@ -1,0 +1,49 @@
+// vigil: the command-line entry point. Subcommands live in *_command.cc.
+#include <duckdb.h>
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+
+#include "vigil/base/logging.h"
+#include "vigil/base/version.h"
+#include "vigil/cli/command.h"
+
+int main(int argc, char** argv) {
+  using namespace vigil;
+  CLI::App app{"vigil: a clinical machine-learning engine (ingest, store, tasks, models, serving)",
+               "vigil"};
+  app.set_version_flag(
+      "--version", fmt::format("vigil {} (DuckDB {})", base::Version(), duckdb_library_version()));
+  app.require_subcommand(1);
+  app.fallthrough();
+
+  cli::GlobalOptions global;
+  bool quiet = false;
+  bool verbose = false;
+  app.add_flag("-q,--quiet", quiet, "Only warnings and errors; no progress display");
+  app.add_flag("-v,--verbose", verbose, "Debug logging");
+  app.parse_complete_callback([&] {
+    global.verbosity = quiet ? 0 : verbose ? 2 : 1;
+    base::InitLogging(global.verbosity);
+  });
+
+  int exit_code = cli::kExitOk;
+  const std::string command_line = cli::CommandLine(argc, argv);
+  cli::AddIngestCommand(app, global, command_line, exit_code);
+  cli::AddStatsCommand(app, global, exit_code);
+  cli::AddTimelineCommand(app, global, exit_code);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    (void)app.exit(e);
+    return cli::kExitUsage;
+  }
+  return exit_code;
+}

@@ -1,0 +1,140 @@
+#include "vigil/store/event_columns.h"
+
+#include <algorithm>
+
+namespace vigil::store {
+
+uint32_t EventColumns::Intern(std::unordered_map<std::string, uint32_t>& index,
+                              std::vector<std::string>& values, std::string_view v) {
+  auto [it, inserted] = index.try_emplace(std::string(v), static_cast<uint32_t>(values.size()));
+  if (inserted) values.emplace_back(v);
+  return it->second;
+}
+
+uint32_t EventColumns::InternSubject(std::string_view id) {
+  return Intern(subject_index_, subjects_, id);
+}
+
+uint32_t EventColumns::InternStay(std::string_view id) {
+  return id.empty() ? kNone : Intern(stay_index_, stays_, id);
+}
+
+uint32_t EventColumns::InternSource(std::string_view source) {
+  return source.empty() ? kNone : Intern(source_index_, sources_, source);
+}
+
+uint32_t EventColumns::InternCode(std::string_view code, std::string_view unit) {
+  std::string key;
+  key.reserve(code.size() + unit.size() + 1);
+  key.append(code).push_back('\x1f');
+  key.append(unit);
+  auto [it, inserted] =
+      code_index_.try_emplace(std::move(key), static_cast<uint32_t>(codes_.size()));
+  if (inserted) codes_.push_back({std::string(code), std::string(unit)});
+  return it->second;
+}
+
+void EventColumns::Push(uint32_t subject, base::Instant time, uint32_t code, double value,
+                        bool has_value, uint32_t stay, uint32_t source) {
+  subject_.push_back(subject);
+  time_.push_back(base::ToMicros(time));
+  code_.push_back(code);
+  value_.push_back(value);
+  has_value_.push_back(has_value ? 1 : 0);
+  stay_.push_back(stay);
+  source_.push_back(source);
+}
+
+void EventColumns::AddNumeric(uint32_t subject, base::Instant time, uint32_t code, double value,
+                              uint32_t stay, uint32_t source) {
+  Push(subject, time, code, value, true, stay, source);
+}
+
+void EventColumns::AddText(uint32_t subject, base::Instant time, uint32_t code,
+                           std::string_view text, uint32_t stay, uint32_t source) {
+  texts_.emplace_back(static_cast<uint32_t>(size()), std::string(text));
+  Push(subject, time, code, 0, false, stay, source);
+}
+
+void EventColumns::AddPresence(uint32_t subject, base::Instant time, uint32_t code, uint32_t stay,
+                               uint32_t source) {
+  Push(subject, time, code, 0, false, stay, source);
+}
+
+void EventColumns::Add(const Event& e) {
+  const uint32_t subject = InternSubject(e.subject_id);
+  const uint32_t code = InternCode(e.code, e.unit);
+  const uint32_t stay = InternStay(e.stay_id);
+  const uint32_t source = InternSource(e.source);
+  if (e.text_value) texts_.emplace_back(static_cast<uint32_t>(size()), *e.text_value);
+  Push(subject, e.time, code, e.numeric_value.value_or(0), e.numeric_value.has_value(), stay,
+       source);
+}
+
+void EventColumns::Append(const EventColumns& other) {
+  std::vector<uint32_t> subject_map, stay_map, code_map, source_map;
+  for (const auto& s : other.subjects_) subject_map.push_back(InternSubject(s));
+  for (const auto& s : other.stays_) stay_map.push_back(InternStay(s));
+  for (const auto& c : other.codes_) code_map.push_back(InternCode(c.code, c.unit));
+  for (const auto& s : other.sources_) source_map.push_back(InternSource(s));
+  const uint32_t offset = static_cast<uint32_t>(size());
+  const size_t n = other.size();
+  const auto remap = [](const std::vector<uint32_t>& map, uint32_t v) {
+    return v == kNone ? kNone : map[v];
+  };
+  for (size_t i = 0; i < n; ++i) {
+    subject_.push_back(subject_map[other.subject_[i]]);
+    code_.push_back(code_map[other.code_[i]]);
+    stay_.push_back(remap(stay_map, other.stay_[i]));
+    source_.push_back(remap(source_map, other.source_[i]));
+  }
+  time_.insert(time_.end(), other.time_.begin(), other.time_.end());
+  value_.insert(value_.end(), other.value_.begin(), other.value_.end());
+  has_value_.insert(has_value_.end(), other.has_value_.begin(), other.has_value_.end());
+  for (const auto& [i, text] : other.texts_) texts_.emplace_back(offset + i, text);
+}
+
+void EventColumns::Truncate(size_t n) {
+  if (n >= size() && n != 0) return;
+  subject_.resize(n);
+  time_.resize(n);
+  code_.resize(n);
+  value_.resize(n);
+  has_value_.resize(n);
+  stay_.resize(n);
+  source_.resize(n);
+  texts_.erase(
+      std::remove_if(texts_.begin(), texts_.end(), [n](const auto& t) { return t.first >= n; }),
+      texts_.end());
+}
+
+void EventColumns::Clear() {
+  // Keeps the columns' capacity: a reader or writer reuses one object batch after batch.
+  subjects_.clear();
+  stays_.clear();
+  sources_.clear();
+  codes_.clear();
+  subject_index_.clear();
+  stay_index_.clear();
+  source_index_.clear();
+  code_index_.clear();
+  Truncate(0);
+  texts_.clear();
+}
+
+Event EventColumns::Get(size_t i) const {
+  Event e;
+  e.subject_id = subjects_[subject_[i]];
+  e.time = base::FromMicros(time_[i]);
+  e.code = codes_[code_[i]].code;
+  e.unit = codes_[code_[i]].unit;
+  if (has_value_[i]) e.numeric_value = value_[i];
+  for (const auto& [j, text] : texts_) {
+    if (j == i) e.text_value = text;
+  }
+  if (stay_[i] != kNone) e.stay_id = stays_[stay_[i]];
+  if (source_[i] != kNone) e.source = sources_[source_[i]];
+  return e;
+}
+
+}  // namespace vigil::store

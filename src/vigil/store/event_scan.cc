@@ -1,0 +1,114 @@
+#include "vigil/store/event_scan.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cstring>
+
+namespace vigil::store {
+namespace {
+
+constexpr size_t kChunk = 2048;  // DuckDB's standard vector size
+
+struct ScanState {
+  std::atomic<size_t> next{0};
+};
+
+void Bind(duckdb_bind_info info) {
+  static const char* const kNames[] = {"subject_key", "time",     "code_key",  "numeric_value",
+                                       "text_value",  "stay_key", "source_key"};
+  static const duckdb_type kTypes[] = {
+      DUCKDB_TYPE_INTEGER, DUCKDB_TYPE_TIMESTAMP, DUCKDB_TYPE_INTEGER, DUCKDB_TYPE_DOUBLE,
+      DUCKDB_TYPE_VARCHAR, DUCKDB_TYPE_INTEGER,   DUCKDB_TYPE_INTEGER};
+  for (size_t i = 0; i < 7; ++i) {
+    duckdb_logical_type t = duckdb_create_logical_type(kTypes[i]);
+    duckdb_bind_add_result_column(info, kNames[i], t);
+    duckdb_destroy_logical_type(&t);
+  }
+}
+
+void Init(duckdb_init_info info) {
+  duckdb_init_set_init_data(info, new ScanState,
+                            [](void* p) { delete static_cast<ScanState*>(p); });
+  duckdb_init_set_max_threads(info, 64);
+}
+
+// Maps local dictionary indices to store keys; kNone becomes NULL.
+void MapKeys(const std::vector<uint32_t>& local, const std::vector<int32_t>& keys, size_t start,
+             size_t n, duckdb_vector out, bool nullable) {
+  auto* data = static_cast<int32_t*>(duckdb_vector_get_data(out));
+  uint64_t* validity = nullptr;
+  for (size_t r = 0; r < n; ++r) {
+    const uint32_t v = local[start + r];
+    if (nullable && v == EventColumns::kNone) {
+      if (validity == nullptr) {
+        duckdb_vector_ensure_validity_writable(out);
+        validity = duckdb_vector_get_validity(out);
+      }
+      duckdb_validity_set_row_invalid(validity, r);
+    } else {
+      data[r] = keys[v];
+    }
+  }
+}
+
+void Scan(duckdb_function_info info, duckdb_data_chunk out) {
+  auto* state = static_cast<ScanState*>(duckdb_function_get_init_data(info));
+  const auto* src = static_cast<const EventScanSource*>(duckdb_function_get_extra_info(info));
+  const EventColumns& ev = *src->events;
+  const size_t start = state->next.fetch_add(kChunk);
+  const size_t n = start >= ev.size() ? 0 : std::min(kChunk, ev.size() - start);
+  if (n == 0) {
+    duckdb_data_chunk_set_size(out, 0);
+    return;
+  }
+  MapKeys(ev.subject_column(), *src->subject_keys, start, n, duckdb_data_chunk_get_vector(out, 0),
+          false);
+  std::memcpy(duckdb_vector_get_data(duckdb_data_chunk_get_vector(out, 1)),
+              &ev.time_column()[start], n * sizeof(int64_t));
+  MapKeys(ev.code_column(), *src->code_keys, start, n, duckdb_data_chunk_get_vector(out, 2), false);
+
+  duckdb_vector values = duckdb_data_chunk_get_vector(out, 3);
+  std::memcpy(duckdb_vector_get_data(values), &ev.value_column()[start], n * sizeof(double));
+  duckdb_vector_ensure_validity_writable(values);
+  uint64_t* value_validity = duckdb_vector_get_validity(values);
+  for (size_t r = 0; r < n; ++r) {
+    if (!ev.has_value_column()[start + r]) duckdb_validity_set_row_invalid(value_validity, r);
+  }
+
+  duckdb_vector texts = duckdb_data_chunk_get_vector(out, 4);
+  duckdb_vector_ensure_validity_writable(texts);
+  uint64_t* text_validity = duckdb_vector_get_validity(texts);
+  const auto& all_texts = ev.texts();
+  auto it = std::lower_bound(all_texts.begin(), all_texts.end(), start,
+                             [](const auto& t, size_t i) { return t.first < i; });
+  for (size_t r = 0; r < n; ++r) {
+    if (it != all_texts.end() && it->first == start + r) {
+      duckdb_vector_assign_string_element_len(texts, r, it->second.data(), it->second.size());
+      ++it;
+    } else {
+      duckdb_validity_set_row_invalid(text_validity, r);
+    }
+  }
+
+  MapKeys(ev.stay_column(), *src->stay_keys, start, n, duckdb_data_chunk_get_vector(out, 5), true);
+  MapKeys(ev.source_column(), *src->source_keys, start, n, duckdb_data_chunk_get_vector(out, 6),
+          true);
+  duckdb_data_chunk_set_size(out, n);
+}
+
+}  // namespace
+
+base::Status RegisterEventScan(duck::Connection& conn, EventScanSource* source) {
+  duckdb_table_function f = duckdb_create_table_function();
+  duckdb_table_function_set_name(f, "vigil_event_batch");
+  duckdb_table_function_set_extra_info(f, source, nullptr);
+  duckdb_table_function_set_bind(f, Bind);
+  duckdb_table_function_set_init(f, Init);
+  duckdb_table_function_set_function(f, Scan);
+  duckdb_state state = duckdb_register_table_function(conn.raw(), f);
+  duckdb_destroy_table_function(&f);
+  if (state != DuckDBSuccess) return base::InternalError("cannot register vigil_event_batch()");
+  return base::Status::Ok();
+}
+
+}  // namespace vigil::store

@@ -1,0 +1,819 @@
+#include "vigil/store/store.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+
+#include "vigil/base/file.h"
+#include "vigil/base/text.h"
+#include "vigil/base/version.h"
+#include "vigil/store/duck.h"
+#include "vigil/store/event_scan.h"
+#include "vigil/store/schema.h"
+
+namespace vigil::store {
+namespace fs = std::filesystem;
+using base::Result;
+using base::Status;
+
+// The store's integer keys for subjects, stays, codes and sources, loaded on first use. WriteBatch
+// assigns keys for new values into a pending copy and adopts it only when the transaction commits.
+struct KeyMaps {
+  std::unordered_map<std::string, int32_t> subjects, stays, codes,
+      sources;  // codes: code \x1f unit
+  int32_t next_subject = 1, next_stay = 1, next_code = 1, next_source = 1;
+};
+
+struct Store::Impl {
+  std::unique_ptr<duck::Database> db;
+  std::optional<duck::Connection> conn;
+  std::optional<KeyMaps> keys;
+  EventScanSource scan;  // what vigil_event_batch() reads during a WriteBatch
+};
+
+namespace {
+
+constexpr duckdb_type kVarchar = DUCKDB_TYPE_VARCHAR;
+constexpr duckdb_type kBigint = DUCKDB_TYPE_BIGINT;
+constexpr duckdb_type kDouble = DUCKDB_TYPE_DOUBLE;
+constexpr duckdb_type kTimestamp = DUCKDB_TYPE_TIMESTAMP;
+constexpr duckdb_type kDate = DUCKDB_TYPE_DATE;
+constexpr duckdb_type kBlob = DUCKDB_TYPE_BLOB;
+
+int64_t NowMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+void SetOptString(duck::AppendChunk& c, size_t col, size_t row,
+                  const std::optional<std::string>& v) {
+  if (v) {
+    c.SetString(col, row, *v);
+  } else {
+    c.SetNull(col, row);
+  }
+}
+
+void SetOptDouble(duck::AppendChunk& c, size_t col, size_t row, const std::optional<double>& v) {
+  if (v) {
+    c.SetDouble(col, row, *v);
+  } else {
+    c.SetNull(col, row);
+  }
+}
+
+void SetOptTime(duck::AppendChunk& c, size_t col, size_t row,
+                const std::optional<base::Instant>& v) {
+  if (v) {
+    c.SetInt64(col, row, base::ToMicros(*v));
+  } else {
+    c.SetNull(col, row);
+  }
+}
+
+// Appends `items` through `appender`, filling each row with `fill(chunk, row, item)`.
+template <typename T, typename Fill>
+Status AppendAll(duck::Appender& appender, const std::vector<duckdb_type>& types,
+                 const std::vector<T>& items, Fill fill) {
+  if (items.empty()) return Status::Ok();
+  duck::AppendChunk chunk(types);
+  for (const T& item : items) {
+    fill(chunk, chunk.AddRow(), item);
+    if (chunk.full()) VIGIL_RETURN_IF_ERROR(appender.Append(chunk));
+  }
+  VIGIL_RETURN_IF_ERROR(appender.Append(chunk));
+  return appender.Flush();
+}
+
+constexpr duckdb_type kInteger = DUCKDB_TYPE_INTEGER;
+
+std::string CodeKey(std::string_view code, std::string_view unit) {
+  std::string k(code);
+  k.push_back('\x1f');
+  k.append(unit);
+  return k;
+}
+
+// Resolves a batch's strings to store keys, assigning new keys in `keys` (a pending copy).
+struct BatchKeys {
+  std::vector<int32_t> subject, stay, code, source;  // by the batch's local index
+  std::vector<std::pair<int32_t, EventColumns::CodeUnit>> new_codes;
+  std::vector<std::pair<int32_t, std::string>> new_sources;
+  std::unordered_map<std::string, int32_t> subject_of_stay;  // stay_id -> subject_key, batch stays
+};
+
+int32_t Assign(std::unordered_map<std::string, int32_t>& map, int32_t& next, const std::string& key,
+               bool& is_new) {
+  auto [it, inserted] = map.try_emplace(key, next);
+  is_new = inserted;
+  if (inserted) ++next;
+  return it->second;
+}
+
+Result<BatchKeys> ResolveKeys(const Batch& batch, KeyMaps& keys) {
+  BatchKeys out;
+  bool is_new = false;
+  for (const Subject& s : batch.subjects)
+    Assign(keys.subjects, keys.next_subject, s.subject_id, is_new);
+  for (const Stay& s : batch.stays) {
+    auto subject = keys.subjects.find(s.subject_id);
+    if (subject == keys.subjects.end()) {
+      return base::InternalError(
+          "a stay names a subject that is neither in the batch nor in the store");
+    }
+    Assign(keys.stays, keys.next_stay, s.stay_id, is_new);
+  }
+  const EventColumns& ev = batch.events;
+  for (const std::string& id : ev.subjects()) {
+    auto it = keys.subjects.find(id);
+    if (it == keys.subjects.end()) {
+      return base::InternalError(
+          "an event names a subject that is neither in the batch nor in the store");
+    }
+    out.subject.push_back(it->second);
+  }
+  for (const std::string& id : ev.stays()) {
+    auto it = keys.stays.find(id);
+    if (it == keys.stays.end()) {
+      return base::InternalError(
+          "an event names a stay that is neither in the batch nor in the store");
+    }
+    out.stay.push_back(it->second);
+  }
+  for (const auto& c : ev.codes()) {
+    int32_t key = Assign(keys.codes, keys.next_code, CodeKey(c.code, c.unit), is_new);
+    if (is_new) out.new_codes.emplace_back(key, c);
+    out.code.push_back(key);
+  }
+  for (const std::string& s : ev.sources()) {
+    int32_t key = Assign(keys.sources, keys.next_source, s, is_new);
+    if (is_new) out.new_sources.emplace_back(key, s);
+    out.source.push_back(key);
+  }
+  return out;
+}
+
+const std::vector<duckdb_type> kSubjectTypes = {kInteger, kVarchar, kVarchar, kVarchar,
+                                                kDate,    kVarchar, kVarchar};
+const std::vector<std::string> kSubjectNames = {"subject_key", "subject_id", "source",   "sex",
+                                                "birth_date",  "race",       "ethnicity"};
+const std::vector<duckdb_type> kStayTypes = {
+    kInteger, kVarchar, kInteger, kVarchar, kVarchar, kTimestamp, kTimestamp, kTimestamp,
+    kDouble,  kDouble,  kDouble,  kVarchar, kVarchar, kVarchar,   kVarchar,   kVarchar};
+const std::vector<std::string> kStayNames = {
+    "stay_key",    "stay_id",        "subject_key", "subject_id", "kind",      "start_time",
+    "end_time",    "hospital_admit", "age_years",   "height_cm",  "weight_kg", "unit",
+    "disposition", "type",           "location",    "source"};
+const std::vector<duckdb_type> kScoreTypes = {kVarchar, kVarchar, kDouble};
+const std::vector<std::string> kScoreNames = {"stay_id", "name", "value"};
+const std::vector<duckdb_type> kRejectTypes = {kBigint, kVarchar, kVarchar, kVarchar, kBlob};
+const std::vector<duckdb_type> kFileTypes = {kVarchar, kVarchar, kBigint, kBigint,
+                                             kBigint,  kBigint,  kBigint};
+const std::vector<std::string> kFileNames = {"file_sha256", "path",     "run_id", "records_in",
+                                             "stored",      "rejected", "skipped"};
+const std::vector<duckdb_type> kSkipTypes = {kBigint, kVarchar, kBigint};
+
+Status WriteSubjects(duck::Connection& conn, const std::vector<Subject>& subjects,
+                     const KeyMaps& keys) {
+  if (subjects.empty()) return Status::Ok();
+  VIGIL_ASSIGN_OR_RETURN(
+      auto app,
+      conn.CreateQueryAppender("INSERT OR REPLACE INTO subjects SELECT * FROM appended_data",
+                               kSubjectTypes, kSubjectNames));
+  return AppendAll(app, kSubjectTypes, subjects,
+                   [&keys](duck::AppendChunk& c, size_t r, const Subject& s) {
+                     c.SetInt32(0, r, keys.subjects.at(s.subject_id));
+                     c.SetString(1, r, s.subject_id);
+                     c.SetString(2, r, s.source);
+                     SetOptString(c, 3, r, s.sex);
+                     if (s.birth_date) {
+                       c.SetInt32(4, r, *s.birth_date);
+                     } else {
+                       c.SetNull(4, r);
+                     }
+                     SetOptString(c, 5, r, s.race);
+                     SetOptString(c, 6, r, s.ethnicity);
+                   });
+}
+
+Status WriteStays(duck::Connection& conn, const std::vector<Stay>& stays, const KeyMaps& keys) {
+  if (stays.empty()) return Status::Ok();
+  VIGIL_ASSIGN_OR_RETURN(
+      auto app, conn.CreateQueryAppender("INSERT OR REPLACE INTO stays SELECT * FROM appended_data",
+                                         kStayTypes, kStayNames));
+  return AppendAll(app, kStayTypes, stays, [&keys](duck::AppendChunk& c, size_t r, const Stay& s) {
+    c.SetInt32(0, r, keys.stays.at(s.stay_id));
+    c.SetString(1, r, s.stay_id);
+    c.SetInt32(2, r, keys.subjects.at(s.subject_id));
+    c.SetString(3, r, s.subject_id);
+    c.SetString(4, r, s.kind);
+    SetOptTime(c, 5, r, s.start);
+    SetOptTime(c, 6, r, s.end);
+    SetOptTime(c, 7, r, s.hospital_admit);
+    SetOptDouble(c, 8, r, s.age_years);
+    SetOptDouble(c, 9, r, s.height_cm);
+    SetOptDouble(c, 10, r, s.weight_kg);
+    SetOptString(c, 11, r, s.unit);
+    SetOptString(c, 12, r, s.disposition);
+    SetOptString(c, 13, r, s.type);
+    SetOptString(c, 14, r, s.location);
+    c.SetString(15, r, s.source);
+  });
+}
+
+Status WriteScores(duck::Connection& conn, const std::vector<ReferenceScore>& scores) {
+  if (scores.empty()) return Status::Ok();
+  VIGIL_ASSIGN_OR_RETURN(auto app,
+                         conn.CreateQueryAppender(
+                             "INSERT OR REPLACE INTO reference_scores SELECT * FROM appended_data",
+                             kScoreTypes, kScoreNames));
+  return AppendAll(app, kScoreTypes, scores,
+                   [](duck::AppendChunk& c, size_t r, const ReferenceScore& s) {
+                     c.SetString(0, r, s.stay_id);
+                     c.SetString(1, r, s.name);
+                     c.SetDouble(2, r, s.value);
+                   });
+}
+
+Status WriteDictionaries(duck::Connection& conn, const BatchKeys& bk) {
+  if (!bk.new_codes.empty()) {
+    VIGIL_ASSIGN_OR_RETURN(auto app, conn.CreateAppender("codes"));
+    VIGIL_RETURN_IF_ERROR(AppendAll(
+        app, {kInteger, kVarchar, kVarchar}, bk.new_codes,
+        [](duck::AppendChunk& c, size_t r, const std::pair<int32_t, EventColumns::CodeUnit>& code) {
+          c.SetInt32(0, r, code.first);
+          c.SetString(1, r, code.second.code);
+          if (code.second.unit.empty()) {
+            c.SetNull(2, r);
+          } else {
+            c.SetString(2, r, code.second.unit);
+          }
+        }));
+  }
+  if (!bk.new_sources.empty()) {
+    VIGIL_ASSIGN_OR_RETURN(auto app, conn.CreateAppender("sources"));
+    VIGIL_RETURN_IF_ERROR(AppendAll(
+        app, {kInteger, kVarchar}, bk.new_sources,
+        [](duck::AppendChunk& c, size_t r, const std::pair<int32_t, std::string>& source) {
+          c.SetInt32(0, r, source.first);
+          c.SetString(1, r, source.second);
+        }));
+  }
+  return Status::Ok();
+}
+
+Status DeleteSources(duck::Connection& conn, const std::vector<std::string>& sources,
+                     const KeyMaps& keys) {
+  std::vector<int32_t> doomed;
+  for (const std::string& s : sources) {
+    auto it = keys.sources.find(s);
+    if (it != keys.sources.end()) doomed.push_back(it->second);
+  }
+  if (doomed.empty()) return Status::Ok();
+  VIGIL_ASSIGN_OR_RETURN(
+      auto app,
+      conn.CreateQueryAppender(
+          "DELETE FROM event_data WHERE source_key IN (SELECT source_key FROM appended_data)",
+          {kInteger}, {"source_key"}));
+  return AppendAll(app, {kInteger}, doomed,
+                   [](duck::AppendChunk& c, size_t r, int32_t key) { c.SetInt32(0, r, key); });
+}
+
+// The hot path of ingestion: DuckDB pulls the batch through vigil_event_batch() (event_scan.h).
+Status WriteEvents(duck::Connection& conn, const EventColumns& ev, const BatchKeys& bk,
+                   EventScanSource& scan) {
+  if (ev.empty()) return Status::Ok();
+  scan = {&ev, &bk.subject, &bk.stay, &bk.code, &bk.source};
+  Status s = conn.Exec("INSERT INTO event_data SELECT * FROM vigil_event_batch()");
+  scan = {};
+  return s;
+}
+
+Status WriteAccounting(duck::Connection& conn, int64_t run_id, const Batch& batch) {
+  if (!batch.rejects.empty()) {
+    VIGIL_ASSIGN_OR_RETURN(auto app, conn.CreateAppender("rejects"));
+    VIGIL_RETURN_IF_ERROR(AppendAll(app, kRejectTypes, batch.rejects,
+                                    [run_id](duck::AppendChunk& c, size_t r, const Reject& j) {
+                                      c.SetInt64(0, r, run_id);
+                                      c.SetString(1, r, j.file);
+                                      c.SetString(2, r, j.location);
+                                      c.SetString(3, r, j.reason);
+                                      c.SetString(4, r, j.raw);
+                                    }));
+  }
+  if (!batch.files.empty()) {
+    VIGIL_ASSIGN_OR_RETURN(
+        auto app,
+        conn.CreateQueryAppender("INSERT OR IGNORE INTO ingest_files SELECT * FROM appended_data",
+                                 kFileTypes, kFileNames));
+    VIGIL_RETURN_IF_ERROR(
+        AppendAll(app, kFileTypes, batch.files,
+                  [run_id](duck::AppendChunk& c, size_t r, const IngestedFile& f) {
+                    c.SetString(0, r, f.sha256);
+                    c.SetString(1, r, f.path);
+                    c.SetInt64(2, r, run_id);
+                    c.SetInt64(3, r, f.counts.records_in);
+                    c.SetInt64(4, r, f.counts.stored);
+                    c.SetInt64(5, r, f.counts.rejected);
+                    c.SetInt64(6, r, f.counts.skipped);
+                  }));
+  }
+  if (!batch.skips.empty()) {
+    VIGIL_ASSIGN_OR_RETURN(auto app, conn.CreateAppender("ingest_skips"));
+    VIGIL_RETURN_IF_ERROR(AppendAll(app, kSkipTypes, batch.skips,
+                                    [run_id](duck::AppendChunk& c, size_t r, const SkipCount& s) {
+                                      c.SetInt64(0, r, run_id);
+                                      c.SetString(1, r, s.reason);
+                                      c.SetInt64(2, r, s.count);
+                                    }));
+  }
+  return conn.Exec(
+      fmt::format("UPDATE ingest_runs SET records_in = records_in + {}, stored = stored + {}, "
+                  "rejected = rejected "
+                  "+ {}, skipped = skipped + {} WHERE run_id = {}",
+                  batch.counts.records_in, batch.counts.stored, batch.counts.rejected,
+                  batch.counts.skipped, run_id));
+}
+
+Status WriteAll(duck::Connection& conn, int64_t run_id, const Batch& batch, const KeyMaps& before,
+                KeyMaps& after, EventScanSource& scan) {
+  VIGIL_ASSIGN_OR_RETURN(BatchKeys bk, ResolveKeys(batch, after));
+  VIGIL_RETURN_IF_ERROR(DeleteSources(conn, batch.replace_sources, before));
+  VIGIL_RETURN_IF_ERROR(WriteSubjects(conn, batch.subjects, after));
+  VIGIL_RETURN_IF_ERROR(WriteStays(conn, batch.stays, after));
+  VIGIL_RETURN_IF_ERROR(WriteScores(conn, batch.reference_scores));
+  VIGIL_RETURN_IF_ERROR(WriteDictionaries(conn, bk));
+  VIGIL_RETURN_IF_ERROR(WriteEvents(conn, batch.events, bk, scan));
+  return WriteAccounting(conn, run_id, batch);
+}
+
+Result<KeyMaps> LoadKeys(duck::Connection& conn) {
+  KeyMaps keys;
+  struct Source {
+    const char* sql;
+    std::unordered_map<std::string, int32_t>* map;
+    int32_t* next;
+  };
+  const Source sources[] = {
+      {"SELECT subject_key, subject_id FROM subjects", &keys.subjects, &keys.next_subject},
+      {"SELECT stay_key, stay_id FROM stays", &keys.stays, &keys.next_stay},
+      {"SELECT code_key, code || chr(31) || coalesce(unit, '') FROM codes", &keys.codes,
+       &keys.next_code},
+      {"SELECT source_key, source FROM sources", &keys.sources, &keys.next_source},
+  };
+  for (const Source& s : sources) {
+    VIGIL_ASSIGN_OR_RETURN(auto r, conn.Query(s.sql));
+    while (auto chunk = r.Next()) {
+      for (size_t i = 0; i < chunk->size(); ++i) {
+        const int32_t key = chunk->GetInt32(0, i);
+        s.map->emplace(std::string(chunk->GetString(1, i)), key);
+        *s.next = std::max(*s.next, key + 1);
+      }
+    }
+  }
+  return keys;
+}
+
+Result<std::optional<int>> ReadSchemaVersion(duck::Connection& conn) {
+  VIGIL_ASSIGN_OR_RETURN(auto tables, conn.Query("SELECT count(*) FROM duckdb_tables() WHERE "
+                                                 "database_name = current_database() AND "
+                                                 "table_name = 'vigil_meta'"));
+  auto rows = tables.Rows();
+  if (rows.empty() || duck::AsInt(rows[0][0]).value_or(0) == 0) return std::optional<int>();
+  VIGIL_ASSIGN_OR_RETURN(auto r,
+                         conn.Query("SELECT value FROM vigil_meta WHERE key = 'schema_version'"));
+  auto vrows = r.Rows();
+  if (vrows.empty()) return base::DataLossError("the store has no schema version");
+  auto v = base::ParseInt64(duck::AsString(vrows[0][0]));
+  if (!v) return base::DataLossError("the store's schema version is unreadable");
+  return std::optional<int>(static_cast<int>(*v));
+}
+
+Result<int64_t> CountUserTables(duck::Connection& conn) {
+  VIGIL_ASSIGN_OR_RETURN(auto r, conn.Query("SELECT count(*) FROM duckdb_tables() WHERE "
+                                            "database_name = current_database()"));
+  auto rows = r.Rows();
+  return rows.empty() ? 0 : duck::AsInt(rows[0][0]).value_or(0);
+}
+
+Status InTransaction(duck::Connection& conn, const std::function<Status()>& body) {
+  VIGIL_RETURN_IF_ERROR(conn.Exec("BEGIN TRANSACTION"));
+  Status s = body();
+  if (s.ok()) s = conn.Exec("COMMIT");
+  if (!s.ok()) (void)conn.Exec("ROLLBACK");
+  return s;
+}
+
+Status CreateOrMigrate(duck::Connection& conn, const fs::path& path) {
+  VIGIL_ASSIGN_OR_RETURN(std::optional<int> version, ReadSchemaVersion(conn));
+  if (!version) {
+    VIGIL_ASSIGN_OR_RETURN(int64_t tables, CountUserTables(conn));
+    if (tables > 0) {
+      return base::FailedPreconditionError(
+          fmt::format("{} is a DuckDB database but not a vigil store", path.string()));
+    }
+    return InTransaction(conn, [&]() -> Status {
+      VIGIL_RETURN_IF_ERROR(conn.Exec(kCreateSchemaSql));
+      return conn.Exec(
+          fmt::format("INSERT INTO vigil_meta VALUES ('schema_version', '{}'), ('created_by', {})",
+                      kSchemaVersion, duck::SqlLiteral(fmt::format("vigil {}", base::Version()))));
+    });
+  }
+  if (*version > kSchemaVersion) {
+    return base::FailedPreconditionError(fmt::format(
+        "{} was written by a newer vigil (store schema version {}); this vigil {} reads schema "
+        "versions up to {}. Upgrade vigil to open it.",
+        path.string(), *version, base::Version(), kSchemaVersion));
+  }
+  for (int v = *version; v < kSchemaVersion; ++v) {
+    Status s = InTransaction(conn, [&]() -> Status {
+      VIGIL_RETURN_IF_ERROR(conn.Exec(kMigrations[static_cast<size_t>(v - 1)]));
+      return conn.Exec(
+          fmt::format("UPDATE vigil_meta SET value = '{}' WHERE key = 'schema_version'", v + 1));
+    });
+    if (!s.ok()) return s.WithContext(fmt::format("migrating the store from schema version {}", v));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Store::Store(fs::path path, std::unique_ptr<Impl> impl)
+    : path_(std::move(path)), impl_(std::move(impl)) {}
+
+Store::~Store() = default;
+
+Result<std::unique_ptr<Store>> Store::Open(const fs::path& path, Mode mode) {
+  std::error_code ec;
+  const bool exists = fs::exists(path, ec);
+  if (mode == Mode::kReadOnly && !exists) {
+    return base::NotFoundError(fmt::format("no store at {}", path.string()));
+  }
+  if (mode == Mode::kReadOnly) {
+    // An older store is migrated by a short read-write open first.
+    VIGIL_ASSIGN_OR_RETURN(auto db, duck::Database::Open(path.string(), /*read_only=*/true));
+    VIGIL_ASSIGN_OR_RETURN(auto conn, db->Connect());
+    VIGIL_ASSIGN_OR_RETURN(std::optional<int> version, ReadSchemaVersion(conn));
+    if (!version) {
+      return base::FailedPreconditionError(fmt::format("{} is not a vigil store", path.string()));
+    }
+    if (*version > kSchemaVersion) {
+      // Reuse the writer's message.
+      return CreateOrMigrate(conn, path);
+    }
+    if (*version < kSchemaVersion) {
+      { duck::Connection drop = std::move(conn); }
+      db.reset();
+      VIGIL_ASSIGN_OR_RETURN(auto writer, Open(path, Mode::kReadWrite));
+      writer.reset();
+      return Open(path, Mode::kReadOnly);
+    }
+    auto impl = std::make_unique<Impl>();
+    impl->db = std::move(db);
+    impl->conn.emplace(std::move(conn));
+    return std::unique_ptr<Store>(new Store(path, std::move(impl)));
+  }
+
+  if (path.has_parent_path()) fs::create_directories(path.parent_path(), ec);
+  VIGIL_ASSIGN_OR_RETURN(auto db, duck::Database::Open(path.string(), /*read_only=*/false));
+  VIGIL_ASSIGN_OR_RETURN(auto conn, db->Connect());
+  VIGIL_RETURN_IF_ERROR(CreateOrMigrate(conn, path));
+  VIGIL_RETURN_IF_ERROR(
+      conn.Exec("UPDATE ingest_runs SET status = 'interrupted' WHERE status = 'running'"));
+  // Insertion order inside a batch carries no meaning (readers sort by subject and time), and
+  // dropping it lets DuckDB insert in parallel.
+  VIGIL_RETURN_IF_ERROR(conn.Exec("SET preserve_insertion_order = false"));
+  auto impl = std::make_unique<Impl>();
+  impl->db = std::move(db);
+  impl->conn.emplace(std::move(conn));
+  VIGIL_RETURN_IF_ERROR(RegisterEventScan(*impl->conn, &impl->scan));
+  return std::unique_ptr<Store>(new Store(path, std::move(impl)));
+}
+
+fs::path Store::RejectFilePath() const {
+  fs::path p = path_;
+  p += ".rejects.ndjson";
+  return p;
+}
+
+Result<int64_t> Store::StartRun(std::string_view format, std::string_view arguments,
+                                int64_t files_in) {
+  duck::Connection& conn = *impl_->conn;
+  VIGIL_ASSIGN_OR_RETURN(auto r,
+                         conn.Query("SELECT coalesce(max(run_id), 0) + 1 FROM ingest_runs"));
+  auto rows = r.Rows();
+  const int64_t run_id = duck::AsInt(rows.at(0).at(0)).value_or(1);
+  VIGIL_ASSIGN_OR_RETURN(
+      auto stmt, conn.Prepare("INSERT INTO ingest_runs (run_id, format, arguments, vigil_version, "
+                              "started, status, files_in) VALUES (?, ?, ?, ?, ?, 'running', ?)"));
+  VIGIL_RETURN_IF_ERROR(stmt.BindInt64(1, run_id));
+  VIGIL_RETURN_IF_ERROR(stmt.BindString(2, format));
+  VIGIL_RETURN_IF_ERROR(stmt.BindString(3, arguments));
+  VIGIL_RETURN_IF_ERROR(stmt.BindString(4, base::Version()));
+  VIGIL_RETURN_IF_ERROR(stmt.BindTimestamp(5, NowMicros()));
+  VIGIL_RETURN_IF_ERROR(stmt.BindInt64(6, files_in));
+  VIGIL_ASSIGN_OR_RETURN(auto done, stmt.Execute());
+  (void)done;
+  return run_id;
+}
+
+Status Store::FinishRun(int64_t run_id, std::string_view status, int64_t files_ingested,
+                        int64_t files_unchanged) {
+  VIGIL_ASSIGN_OR_RETURN(
+      auto stmt, impl_->conn->Prepare("UPDATE ingest_runs SET status = ?, finished = ?, "
+                                      "files_ingested = ?, files_unchanged = ? WHERE run_id = ?"));
+  VIGIL_RETURN_IF_ERROR(stmt.BindString(1, status));
+  VIGIL_RETURN_IF_ERROR(stmt.BindTimestamp(2, NowMicros()));
+  VIGIL_RETURN_IF_ERROR(stmt.BindInt64(3, files_ingested));
+  VIGIL_RETURN_IF_ERROR(stmt.BindInt64(4, files_unchanged));
+  VIGIL_RETURN_IF_ERROR(stmt.BindInt64(5, run_id));
+  VIGIL_ASSIGN_OR_RETURN(auto done, stmt.Execute());
+  (void)done;
+  return Status::Ok();
+}
+
+Status Store::WriteBatch(int64_t run_id, const Batch& batch) {
+  duck::Connection& conn = *impl_->conn;
+  VIGIL_RETURN_IF_ERROR(EnsureKeys());
+  KeyMaps pending = *impl_->keys;
+  Status s = InTransaction(
+      conn, [&] { return WriteAll(conn, run_id, batch, *impl_->keys, pending, impl_->scan); });
+  if (!s.ok()) return s.WithContext("writing to the store");
+  impl_->keys = std::move(pending);
+  return Status::Ok();
+}
+
+Status Store::EnsureKeys() {
+  if (impl_->keys) return Status::Ok();
+  VIGIL_ASSIGN_OR_RETURN(KeyMaps keys, LoadKeys(*impl_->conn));
+  impl_->keys = std::move(keys);
+  return Status::Ok();
+}
+
+Status Store::WriteRejectFile() {
+  VIGIL_ASSIGN_OR_RETURN(
+      auto r, impl_->conn->Query("SELECT run_id, file, location, reason, raw FROM rejects "
+                                 "ORDER BY run_id, rowid"));
+  std::string out;
+  while (auto chunk = r.Next()) {
+    for (size_t i = 0; i < chunk->size(); ++i) {
+      nlohmann::ordered_json j;
+      j["run_id"] = chunk->GetInt64(0, i);
+      j["file"] = std::string(chunk->GetString(1, i));
+      j["location"] = std::string(chunk->GetString(2, i));
+      j["reason"] = std::string(chunk->GetString(3, i));
+      std::string_view raw = chunk->IsNull(4, i) ? std::string_view() : chunk->GetString(4, i);
+      if (base::IsValidUtf8(raw)) {
+        j["raw"] = std::string(raw);
+      } else {
+        j["raw_base64"] = base::Base64Encode(raw);
+      }
+      out += j.dump();
+      out += '\n';
+    }
+  }
+  return base::WriteFileAtomically(RejectFilePath(), out);
+}
+
+namespace {
+
+Result<std::unordered_set<std::string>> StringSet(duck::Connection& conn, std::string_view sql) {
+  VIGIL_ASSIGN_OR_RETURN(auto r, conn.Query(sql));
+  std::unordered_set<std::string> out;
+  while (auto chunk = r.Next()) {
+    for (size_t i = 0; i < chunk->size(); ++i) out.emplace(chunk->GetString(0, i));
+  }
+  return out;
+}
+
+Counts CountsFrom(const std::vector<duck::Value>& row, size_t first) {
+  Counts c;
+  c.records_in = duck::AsInt(row[first]).value_or(0);
+  c.stored = duck::AsInt(row[first + 1]).value_or(0);
+  c.rejected = duck::AsInt(row[first + 2]).value_or(0);
+  c.skipped = duck::AsInt(row[first + 3]).value_or(0);
+  return c;
+}
+
+std::string TimeText(const duck::Value& v) {
+  auto micros = duck::AsInt(v);
+  return micros ? base::FormatIso8601(base::FromMicros(*micros)) : "";
+}
+
+std::optional<base::Instant> OptTime(const duck::Value& v) {
+  auto micros = duck::AsInt(v);
+  if (!micros) return std::nullopt;
+  return base::FromMicros(*micros);
+}
+
+std::optional<std::string> OptString(const duck::Value& v) {
+  if (std::holds_alternative<std::monostate>(v)) return std::nullopt;
+  return duck::AsString(v);
+}
+
+constexpr std::string_view kRunColumns =
+    "run_id, format, started, finished, status, files_in, files_ingested, files_unchanged, "
+    "records_in, stored, rejected, skipped";
+
+RunSummary RunFrom(const std::vector<duck::Value>& row) {
+  RunSummary run;
+  run.run_id = duck::AsInt(row[0]).value_or(0);
+  run.format = duck::AsString(row[1]);
+  run.started = TimeText(row[2]);
+  run.finished = TimeText(row[3]);
+  run.status = duck::AsString(row[4]);
+  run.files_in = duck::AsInt(row[5]).value_or(0);
+  run.files_ingested = duck::AsInt(row[6]).value_or(0);
+  run.files_unchanged = duck::AsInt(row[7]).value_or(0);
+  run.counts = CountsFrom(row, 8);
+  return run;
+}
+
+Status LoadSkips(duck::Connection& conn, RunSummary& run) {
+  VIGIL_ASSIGN_OR_RETURN(
+      auto r, conn.Query(fmt::format("SELECT reason, sum(count)::BIGINT FROM ingest_skips WHERE "
+                                     "run_id = {} GROUP BY reason ORDER BY 2 DESC, 1",
+                                     run.run_id)));
+  for (auto& row : r.Rows()) run.skips.push_back({duck::AsString(row[0]), *duck::AsInt(row[1])});
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::unordered_set<std::string>> Store::IngestedFileHashes() {
+  return StringSet(*impl_->conn, "SELECT file_sha256 FROM ingest_files");
+}
+
+Result<std::unordered_set<std::string>> Store::StayIds() {
+  return StringSet(*impl_->conn, "SELECT stay_id FROM stays");
+}
+
+Result<std::unordered_set<std::string>> Store::SubjectIds() {
+  return StringSet(*impl_->conn, "SELECT subject_id FROM subjects");
+}
+
+Result<std::optional<int32_t>> Store::SubjectKey(std::string_view subject_id) {
+  VIGIL_ASSIGN_OR_RETURN(
+      auto stmt, impl_->conn->Prepare("SELECT subject_key FROM subjects WHERE subject_id = ?"));
+  VIGIL_RETURN_IF_ERROR(stmt.BindString(1, subject_id));
+  VIGIL_ASSIGN_OR_RETURN(auto r, stmt.Execute());
+  auto rows = r.Rows();
+  if (rows.empty()) return std::optional<int32_t>();
+  return std::optional<int32_t>(static_cast<int32_t>(*duck::AsInt(rows[0][0])));
+}
+
+Result<RunSummary> Store::GetRun(int64_t run_id) {
+  duck::Connection& conn = *impl_->conn;
+  VIGIL_ASSIGN_OR_RETURN(
+      auto r,
+      conn.Query(fmt::format("SELECT {} FROM ingest_runs WHERE run_id = {}", kRunColumns, run_id)));
+  auto rows = r.Rows();
+  if (rows.empty()) return base::NotFoundError(fmt::format("no ingest run {}", run_id));
+  RunSummary run = RunFrom(rows[0]);
+  VIGIL_RETURN_IF_ERROR(LoadSkips(conn, run));
+  return run;
+}
+
+Result<Stats> Store::GetStats() {
+  duck::Connection& conn = *impl_->conn;
+  Stats stats;
+  VIGIL_ASSIGN_OR_RETURN(auto totals, conn.Query("SELECT (SELECT count(*) FROM subjects), (SELECT "
+                                                 "count(*) FROM stays), (SELECT count(*) FROM "
+                                                 "event_data), (SELECT count(*) FROM rejects)"));
+  auto t = totals.Rows().at(0);
+  stats.subjects = duck::AsInt(t[0]).value_or(0);
+  stats.stays = duck::AsInt(t[1]).value_or(0);
+  stats.events = duck::AsInt(t[2]).value_or(0);
+  stats.rejects = duck::AsInt(t[3]).value_or(0);
+  VIGIL_ASSIGN_OR_RETURN(auto codes,
+                         conn.Query("SELECT c.code, coalesce(c.unit, ''), e.n FROM (SELECT "
+                                    "code_key, count(*) AS n FROM event_data GROUP BY code_key) e "
+                                    "JOIN codes c USING (code_key) ORDER BY 3 DESC, 1, 2"));
+  for (auto& row : codes.Rows()) {
+    stats.events_by_code.push_back(
+        {duck::AsString(row[0]), duck::AsString(row[1]), duck::AsInt(row[2]).value_or(0)});
+  }
+  VIGIL_ASSIGN_OR_RETURN(auto reasons, conn.Query("SELECT reason, count(*) FROM rejects GROUP BY "
+                                                  "reason ORDER BY 2 DESC, 1"));
+  for (auto& row : reasons.Rows()) {
+    stats.rejects_by_reason.push_back({duck::AsString(row[0]), duck::AsInt(row[1]).value_or(0)});
+  }
+  VIGIL_ASSIGN_OR_RETURN(
+      auto runs,
+      conn.Query(fmt::format("SELECT {} FROM ingest_runs ORDER BY run_id", kRunColumns)));
+  for (auto& row : runs.Rows()) {
+    RunSummary run = RunFrom(row);
+    VIGIL_RETURN_IF_ERROR(LoadSkips(conn, run));
+    stats.runs.push_back(std::move(run));
+  }
+  return stats;
+}
+
+Result<Timeline> Store::GetTimeline(std::string_view subject_id) {
+  duck::Connection& conn = *impl_->conn;
+  Timeline tl;
+  VIGIL_ASSIGN_OR_RETURN(auto ss, conn.Prepare("SELECT subject_id, source, sex, birth_date, race, "
+                                               "ethnicity FROM subjects WHERE subject_id = ?"));
+  VIGIL_RETURN_IF_ERROR(ss.BindString(1, subject_id));
+  VIGIL_ASSIGN_OR_RETURN(auto subjects, ss.Execute());
+  auto srows = subjects.Rows();
+  if (srows.empty()) return tl;
+  Subject s;
+  s.subject_id = duck::AsString(srows[0][0]);
+  s.source = duck::AsString(srows[0][1]);
+  s.sex = OptString(srows[0][2]);
+  if (auto d = duck::AsInt(srows[0][3])) s.birth_date = static_cast<int32_t>(*d);
+  s.race = OptString(srows[0][4]);
+  s.ethnicity = OptString(srows[0][5]);
+  tl.subject = s;
+
+  VIGIL_ASSIGN_OR_RETURN(auto st,
+                         conn.Prepare("SELECT stay_id, subject_id, kind, start_time, end_time, "
+                                      "hospital_admit, age_years, height_cm, weight_kg, unit, "
+                                      "disposition, type, location, source FROM stays WHERE "
+                                      "subject_id = ? ORDER BY start_time NULLS LAST, stay_id"));
+  VIGIL_RETURN_IF_ERROR(st.BindString(1, subject_id));
+  VIGIL_ASSIGN_OR_RETURN(auto stays, st.Execute());
+  for (auto& row : stays.Rows()) {
+    Stay y;
+    y.stay_id = duck::AsString(row[0]);
+    y.subject_id = duck::AsString(row[1]);
+    y.kind = duck::AsString(row[2]);
+    y.start = OptTime(row[3]);
+    y.end = OptTime(row[4]);
+    y.hospital_admit = OptTime(row[5]);
+    y.age_years = duck::AsDouble(row[6]);
+    y.height_cm = duck::AsDouble(row[7]);
+    y.weight_kg = duck::AsDouble(row[8]);
+    y.unit = OptString(row[9]);
+    y.disposition = OptString(row[10]);
+    y.type = OptString(row[11]);
+    y.location = OptString(row[12]);
+    y.source = duck::AsString(row[13]);
+    tl.stays.push_back(std::move(y));
+  }
+
+  VIGIL_ASSIGN_OR_RETURN(
+      auto sc, conn.Prepare("SELECT r.stay_id, r.name, r.value FROM reference_scores r "
+                            "JOIN stays s USING (stay_id) WHERE s.subject_id = ? ORDER BY "
+                            "r.stay_id, r.name"));
+  VIGIL_RETURN_IF_ERROR(sc.BindString(1, subject_id));
+  VIGIL_ASSIGN_OR_RETURN(auto scores, sc.Execute());
+  for (auto& row : scores.Rows()) {
+    tl.reference_scores.push_back(
+        {duck::AsString(row[0]), duck::AsString(row[1]), duck::AsDouble(row[2]).value_or(0)});
+  }
+
+  VIGIL_ASSIGN_OR_RETURN(std::optional<int32_t> key, SubjectKey(subject_id));
+  VIGIL_ASSIGN_OR_RETURN(
+      auto ev, conn.Prepare("SELECT s.subject_id, e.time, c.code, e.numeric_value, "
+                            "e.text_value, c.unit, y.stay_id, src.source FROM event_data e "
+                            "JOIN subjects s ON s.subject_key = e.subject_key "
+                            "JOIN codes c ON c.code_key = e.code_key "
+                            "LEFT JOIN stays y ON y.stay_key = e.stay_key "
+                            "LEFT JOIN sources src ON src.source_key = e.source_key "
+                            "WHERE e.subject_key = ? ORDER BY e.time, c.code, e.rowid"));
+  VIGIL_RETURN_IF_ERROR(ev.BindInt64(1, key.value_or(-1)));
+  VIGIL_ASSIGN_OR_RETURN(auto events, ev.Execute());
+  for (auto& row : events.Rows()) {
+    Event e;
+    e.subject_id = duck::AsString(row[0]);
+    e.time = base::FromMicros(duck::AsInt(row[1]).value_or(0));
+    e.code = duck::AsString(row[2]);
+    e.numeric_value = duck::AsDouble(row[3]);
+    e.text_value = OptString(row[4]);
+    e.unit = duck::AsString(row[5]);
+    e.stay_id = duck::AsString(row[6]);
+    e.source = duck::AsString(row[7]);
+    tl.events.push_back(std::move(e));
+  }
+  return tl;
+}
+
+Result<std::vector<Reject>> Store::GetRejects(std::optional<int64_t> run_id) {
+  std::string sql = "SELECT file, location, reason, raw FROM rejects";
+  if (run_id) sql += fmt::format(" WHERE run_id = {}", *run_id);
+  sql += " ORDER BY run_id, rowid";
+  VIGIL_ASSIGN_OR_RETURN(auto r, impl_->conn->Query(sql));
+  std::vector<Reject> out;
+  for (auto& row : r.Rows()) {
+    out.push_back({duck::AsString(row[0]), duck::AsString(row[1]), duck::AsString(row[2]),
+                   duck::AsString(row[3])});
+  }
+  return out;
+}
+
+Result<std::vector<std::vector<std::string>>> Store::QueryText(std::string_view sql) {
+  VIGIL_ASSIGN_OR_RETURN(auto r, impl_->conn->Query(sql));
+  std::vector<std::vector<std::string>> out;
+  for (auto& row : r.Rows()) {
+    std::vector<std::string> cells;
+    for (auto& v : row) cells.push_back(duck::AsString(v));
+    out.push_back(std::move(cells));
+  }
+  return out;
+}
+
+}  // namespace vigil::store

@@ -1,0 +1,157 @@
+// The patient store: one DuckDB file holding subjects, stays, events, and the ingest accounting.
+//
+// Schema (docs/store.md): subjects, stays, reference_scores, codes, sources, event_data (integer
+// keys) and the MEDS-style view `events` over them, rejects, ingest_runs, ingest_files,
+// ingest_skips, and vigil_meta with the schema version. Users may query the file with any DuckDB
+// client; vigil is the only writer. The store assigns the integer keys (subject_key, stay_key,
+// code_key, source_key).
+//
+// Thread safety: a Store is used from one thread at a time. DuckDB allows one writing process per
+// file; a second `Open` for writing from another process fails with a clear error.
+//
+// Durability: WriteBatch is one DuckDB transaction. A batch holds whole input files only, so a file
+// is either wholly in the store or not at all, even when the process is killed (docs/decisions.md).
+#ifndef VIGIL_STORE_STORE_H_
+#define VIGIL_STORE_STORE_H_
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+#include "vigil/base/status.h"
+#include "vigil/store/event_columns.h"
+#include "vigil/store/records.h"
+
+namespace vigil::store {
+
+// The schema version this vigil writes. Older stores are migrated on open for writing; newer ones
+// are refused.
+inline constexpr int kSchemaVersion = 1;
+
+// Everything one transaction writes: the output of one or more whole input files.
+//
+// Contract: every subject and stay that an event names is either in `subjects` / `stays` of the
+// same batch or already in the store (WriteBatch fails otherwise: a reader bug, not bad input).
+struct Batch {
+  std::vector<Subject> subjects;  // inserted, or replacing the row with the same subject_id
+  std::vector<Stay> stays;        // inserted, or replacing the row with the same stay_id
+  std::vector<ReferenceScore> reference_scores;
+  EventColumns events;                       // appended
+  std::vector<std::string> replace_sources;  // events with these `source` values are deleted first
+  std::vector<Reject> rejects;
+  std::vector<IngestedFile> files;
+  std::vector<SkipCount> skips;
+  Counts counts;  // added to the run's totals
+
+  size_t size() const { return events.size() + subjects.size() + stays.size() + rejects.size(); }
+  void Clear() { *this = Batch(); }
+};
+
+struct RunSummary {
+  int64_t run_id = 0;
+  std::string format;
+  std::string started;   // ISO 8601
+  std::string finished;  // empty while running
+  std::string status;    // running, complete, failed, interrupted
+  int64_t files_in = 0;  // files named by the run
+  int64_t files_ingested = 0;
+  int64_t files_unchanged = 0;  // already in the store: nothing read, nothing stored
+  Counts counts;
+  std::vector<SkipCount> skips;
+};
+
+struct CodeCount {
+  std::string code;
+  std::string unit;
+  int64_t count = 0;
+};
+
+struct ReasonCount {
+  std::string reason;
+  int64_t count = 0;
+};
+
+struct Stats {
+  int64_t subjects = 0;
+  int64_t stays = 0;
+  int64_t events = 0;
+  int64_t rejects = 0;
+  std::vector<CodeCount> events_by_code;  // most frequent first
+  std::vector<ReasonCount> rejects_by_reason;
+  std::vector<RunSummary> runs;  // oldest first
+};
+
+struct Timeline {
+  std::optional<Subject> subject;  // nullopt: no such subject
+  std::vector<Stay> stays;         // by start time
+  std::vector<ReferenceScore> reference_scores;
+  std::vector<Event> events;  // by time, then code
+};
+
+class Store {
+ public:
+  enum class Mode { kReadOnly, kReadWrite };
+
+  // Opens the store at `path`; kReadWrite creates it when missing and migrates an older schema. A
+  // store written by a newer vigil is refused with FailedPrecondition. Runs left "running" by a
+  // process that died are marked "interrupted" (a writer holds DuckDB's exclusive lock, so none can
+  // still be running).
+  static base::Result<std::unique_ptr<Store>> Open(const std::filesystem::path& path, Mode mode);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  const std::filesystem::path& path() const { return path_; }
+  int schema_version() const { return schema_version_; }
+
+  // The reject file beside the store: <store>.rejects.ndjson.
+  std::filesystem::path RejectFilePath() const;
+
+  // ---- ingest accounting ----
+  // Records a new run (committed at once, status "running") and returns its id.
+  base::Result<int64_t> StartRun(std::string_view format, std::string_view arguments,
+                                 int64_t files_in);
+  // Sets the run's final status, file counts and finish time.
+  base::Status FinishRun(int64_t run_id, std::string_view status, int64_t files_ingested,
+                         int64_t files_unchanged);
+  // Writes `batch` in one transaction and adds its counts to run `run_id`. On error nothing is
+  // written.
+  base::Status WriteBatch(int64_t run_id, const Batch& batch);
+  // Rewrites the reject file from the rejects table (atomically; JSON lines, one per reject).
+  base::Status WriteRejectFile();
+
+  // ---- lookups for readers ----
+  base::Result<std::unordered_set<std::string>> IngestedFileHashes();
+  base::Result<std::unordered_set<std::string>> StayIds();
+  base::Result<std::unordered_set<std::string>> SubjectIds();
+  // The store's integer key for a subject (event_data.subject_key), or nullopt when unknown.
+  base::Result<std::optional<int32_t>> SubjectKey(std::string_view subject_id);
+
+  // ---- queries ----
+  base::Result<Stats> GetStats();
+  base::Result<RunSummary> GetRun(int64_t run_id);
+  base::Result<Timeline> GetTimeline(std::string_view subject_id);
+  base::Result<std::vector<Reject>> GetRejects(std::optional<int64_t> run_id);
+
+  // Runs `sql` (read-only use: exports, checks in tests and evaluations) and returns rows as text
+  // cells, NULL as empty. For tools; modules use the typed calls above.
+  base::Result<std::vector<std::vector<std::string>>> QueryText(std::string_view sql);
+
+ private:
+  struct Impl;
+  Store(std::filesystem::path path, std::unique_ptr<Impl> impl);
+  base::Status EnsureKeys();
+
+  std::filesystem::path path_;
+  std::unique_ptr<Impl> impl_;
+  int schema_version_ = kSchemaVersion;
+};
+
+}  // namespace vigil::store
+
+#endif  // VIGIL_STORE_STORE_H_

@@ -1,0 +1,253 @@
+#include "vigil/store/store.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "vigil/base/file.h"
+#include "vigil/store/duck.h"
+#include "vigil/testing/temp_dir.h"
+
+namespace vigil::store {
+namespace {
+
+using base::Hours;
+using base::MakeInstant;
+
+Batch OneStayBatch(const std::string& id, const std::string& file_hash) {
+  Batch b;
+  b.subjects.push_back({id, "test", "female", std::nullopt, std::nullopt, std::nullopt});
+  Stay s;
+  s.stay_id = id;
+  s.subject_id = id;
+  s.kind = "icu";
+  s.start = MakeInstant(2000, 1, 1);
+  s.age_years = 54;
+  s.source = "test";
+  b.stays.push_back(s);
+  b.reference_scores.push_back({id, "SAPS-I", 6});
+  const uint32_t subject = b.events.InternSubject(id);
+  const uint32_t stay = b.events.InternStay(id);
+  const uint32_t hr = b.events.InternCode("LOINC/8867-4", "/min");
+  const uint32_t source = b.events.InternSource(id + ".txt");
+  for (int h = 1; h <= 3; ++h) {
+    b.events.AddNumeric(subject, MakeInstant(2000, 1, 1) + Hours(h), hr, 70 + h, stay, source);
+  }
+  b.rejects.push_back({id + ".txt", "line 9", "value out of range", "09:00,HR,900"});
+  b.files.push_back({file_hash, id + ".txt", {5, 3, 1, 1}});
+  b.skips.push_back({"empty value (NaN)", 1});
+  b.counts = {5, 3, 1, 1};
+  return b;
+}
+
+TEST(StoreTest, CreatesSchemaAndWritesABatch) {
+  testing::TempDir dir;
+  auto store = Store::Open(dir.path() / "s.duckdb", Store::Mode::kReadWrite);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  auto run = (*store)->StartRun("test", "args", 1);
+  ASSERT_TRUE(run.ok());
+  ASSERT_TRUE((*store)->WriteBatch(*run, OneStayBatch("s1", "h1")).ok());
+  ASSERT_TRUE((*store)->FinishRun(*run, "complete", 1, 0).ok());
+
+  auto stats = (*store)->GetStats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->subjects, 1);
+  EXPECT_EQ(stats->stays, 1);
+  EXPECT_EQ(stats->events, 3);
+  EXPECT_EQ(stats->rejects, 1);
+  ASSERT_EQ(stats->events_by_code.size(), 1u);
+  EXPECT_EQ(stats->events_by_code[0].code, "LOINC/8867-4");
+  ASSERT_EQ(stats->runs.size(), 1u);
+  EXPECT_EQ(stats->runs[0].status, "complete");
+  EXPECT_EQ(stats->runs[0].counts.records_in, 5);
+  EXPECT_EQ(stats->runs[0].counts.stored, 3);
+  EXPECT_TRUE(stats->runs[0].counts.Balanced());
+  ASSERT_EQ(stats->runs[0].skips.size(), 1u);
+  EXPECT_EQ(stats->runs[0].skips[0].count, 1);
+
+  auto tl = (*store)->GetTimeline("s1");
+  ASSERT_TRUE(tl.ok());
+  ASSERT_TRUE(tl->subject.has_value());
+  ASSERT_EQ(tl->events.size(), 3u);
+  EXPECT_EQ(tl->events[0].numeric_value, 71);
+  EXPECT_EQ(tl->events[0].unit, "/min");
+  ASSERT_EQ(tl->reference_scores.size(), 1u);
+  EXPECT_FALSE((*store)->GetTimeline("nobody")->subject.has_value());
+
+  auto hashes = (*store)->IngestedFileHashes();
+  ASSERT_TRUE(hashes.ok());
+  EXPECT_TRUE(hashes->count("h1"));
+}
+
+TEST(StoreTest, FailedBatchWritesNothing) {
+  testing::TempDir dir;
+  auto store = Store::Open(dir.path() / "s.duckdb", Store::Mode::kReadWrite);
+  ASSERT_TRUE(store.ok());
+  auto run = (*store)->StartRun("test", "", 1);
+  ASSERT_TRUE(run.ok());
+  // Sabotage the last table the batch writes, so the failure comes after subjects, stays and events
+  // were appended inside the transaction.
+  ASSERT_TRUE((*store)->QueryText("DROP TABLE ingest_skips").ok());
+  Batch bad = OneStayBatch("s1", "h1");
+  base::Status s = (*store)->WriteBatch(*run, bad);
+  ASSERT_FALSE(s.ok());
+  auto counts = (*store)->QueryText(
+      "SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM subjects), (SELECT count(*) "
+      "FROM "
+      "stays), (SELECT count(*) FROM rejects), (SELECT records_in FROM ingest_runs)");
+  ASSERT_TRUE(counts.ok()) << counts.status().ToString();
+  EXPECT_EQ((*counts)[0], (std::vector<std::string>{"0", "0", "0", "0", "0"}));
+}
+
+TEST(StoreTest, EventsViewJoinsKeysBackToIdentifiers) {
+  testing::TempDir dir;
+  auto store = Store::Open(dir.path() / "s.duckdb", Store::Mode::kReadWrite);
+  ASSERT_TRUE(store.ok());
+  auto run = (*store)->StartRun("test", "", 2);
+  ASSERT_TRUE(run.ok());
+  ASSERT_TRUE((*store)->WriteBatch(*run, OneStayBatch("s1", "h1")).ok());
+  Batch second = OneStayBatch("s2", "h2");
+  Event text;
+  text.subject_id = "s2";
+  text.time = MakeInstant(2000, 1, 2);
+  text.code = "SNOMED/91302008";
+  text.text_value = "finding";
+  text.stay_id = "s2";
+  second.events.Add(text);
+  ASSERT_TRUE((*store)->WriteBatch(*run, second).ok());
+  auto rows = (*store)->QueryText(
+      "SELECT subject_id, code, coalesce(unit, '-'), coalesce(text_value, '-'), stay_id, "
+      "coalesce(source, '-'), count(*) FROM events GROUP BY ALL ORDER BY ALL");
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  ASSERT_EQ(rows->size(), 3u);
+  EXPECT_EQ((*rows)[0],
+            (std::vector<std::string>{"s1", "LOINC/8867-4", "/min", "-", "s1", "s1.txt", "3"}));
+  EXPECT_EQ((*rows)[2],
+            (std::vector<std::string>{"s2", "SNOMED/91302008", "-", "finding", "s2", "-", "1"}));
+  // The code dictionary holds each (code, unit) once, across batches.
+  auto codes = (*store)->QueryText("SELECT count(*) FROM codes");
+  ASSERT_TRUE(codes.ok());
+  EXPECT_EQ((*codes)[0][0], "2");
+}
+
+TEST(StoreTest, ReplacingASourceDeletesItsEvents) {
+  testing::TempDir dir;
+  auto store = Store::Open(dir.path() / "s.duckdb", Store::Mode::kReadWrite);
+  ASSERT_TRUE(store.ok());
+  auto run = (*store)->StartRun("test", "", 2);
+  ASSERT_TRUE(run.ok());
+  ASSERT_TRUE((*store)->WriteBatch(*run, OneStayBatch("s1", "h1")).ok());
+  Batch update;
+  update.replace_sources.push_back("s1.txt");
+  Event e;
+  e.subject_id = "s1";
+  e.time = MakeInstant(2000, 1, 1);
+  e.code = "LOINC/8867-4";
+  e.unit = "/min";
+  e.numeric_value = 99;
+  e.source = "s1.txt";
+  update.events.Add(e);
+  ASSERT_TRUE((*store)->WriteBatch(*run, update).ok());
+  auto rows = (*store)->QueryText("SELECT count(*), max(numeric_value) FROM events");
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ((*rows)[0], (std::vector<std::string>{"1", "99"}));
+}
+
+TEST(StoreTest, EventForAnUnknownSubjectIsRefusedAndKeysStayConsistent) {
+  testing::TempDir dir;
+  auto store = Store::Open(dir.path() / "s.duckdb", Store::Mode::kReadWrite);
+  ASSERT_TRUE(store.ok());
+  auto run = (*store)->StartRun("test", "", 1);
+  ASSERT_TRUE(run.ok());
+  Batch b = OneStayBatch("s1", "h1");
+  Event stray;
+  stray.subject_id = "ghost";
+  stray.time = MakeInstant(2000, 1, 1);
+  stray.code = "LOINC/8867-4";
+  b.events.Add(stray);
+  EXPECT_FALSE((*store)->WriteBatch(*run, b).ok());
+  // The failed batch assigned keys in a pending copy only: the same subject written again gets a
+  // consistent key and its events join back.
+  ASSERT_TRUE((*store)->WriteBatch(*run, OneStayBatch("s1", "h1")).ok());
+  auto rows = (*store)->QueryText("SELECT count(*) FROM events WHERE subject_id = 's1'");
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ((*rows)[0][0], "3");
+}
+
+TEST(StoreTest, ReopensAndMarksInterruptedRuns) {
+  testing::TempDir dir;
+  auto path = dir.path() / "s.duckdb";
+  {
+    auto store = Store::Open(path, Store::Mode::kReadWrite);
+    ASSERT_TRUE(store.ok());
+    ASSERT_TRUE((*store)->StartRun("test", "", 3).ok());
+  }
+  auto store = Store::Open(path, Store::Mode::kReadWrite);
+  ASSERT_TRUE(store.ok());
+  auto stats = (*store)->GetStats();
+  ASSERT_TRUE(stats.ok());
+  ASSERT_EQ(stats->runs.size(), 1u);
+  EXPECT_EQ(stats->runs[0].status, "interrupted");
+}
+
+TEST(StoreTest, RefusesAStoreFromANewerVigil) {
+  testing::TempDir dir;
+  auto path = dir.path() / "s.duckdb";
+  {
+    auto store = Store::Open(path, Store::Mode::kReadWrite);
+    ASSERT_TRUE(store.ok());
+    ASSERT_TRUE((*store)
+                    ->QueryText("UPDATE vigil_meta SET value = '99' WHERE key = 'schema_version'")
+                    .ok());
+  }
+  for (auto mode : {Store::Mode::kReadWrite, Store::Mode::kReadOnly}) {
+    auto store = Store::Open(path, mode);
+    ASSERT_FALSE(store.ok());
+    EXPECT_EQ(store.status().code(), base::StatusCode::kFailedPrecondition);
+    EXPECT_NE(store.status().message().find("newer vigil"), std::string::npos);
+  }
+}
+
+TEST(StoreTest, RefusesAForeignDatabase) {
+  testing::TempDir dir;
+  auto path = dir.path() / "other.duckdb";
+  {
+    auto db = duck::Database::Open(path.string(), false);
+    ASSERT_TRUE(db.ok());
+    auto conn = (*db)->Connect();
+    ASSERT_TRUE(conn.ok());
+    ASSERT_TRUE(conn->Exec("CREATE TABLE t (x INTEGER)").ok());
+  }
+  auto store = Store::Open(path, Store::Mode::kReadWrite);
+  ASSERT_FALSE(store.ok());
+  EXPECT_NE(store.status().message().find("not a vigil store"), std::string::npos);
+}
+
+TEST(StoreTest, ReadOnlyOpenOfAMissingStoreIsNotFound) {
+  testing::TempDir dir;
+  auto store = Store::Open(dir.path() / "none.duckdb", Store::Mode::kReadOnly);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), base::StatusCode::kNotFound);
+}
+
+TEST(StoreTest, RejectFileHoldsRawRecords) {
+  testing::TempDir dir;
+  auto store = Store::Open(dir.path() / "s.duckdb", Store::Mode::kReadWrite);
+  ASSERT_TRUE(store.ok());
+  auto run = (*store)->StartRun("test", "", 1);
+  ASSERT_TRUE(run.ok());
+  Batch b = OneStayBatch("s1", "h1");
+  b.rejects.push_back({"s1.txt", "line 10", "binary garbage", std::string("\xff\x00\x01", 3)});
+  b.counts.records_in += 1;
+  b.counts.rejected += 1;
+  ASSERT_TRUE((*store)->WriteBatch(*run, b).ok());
+  ASSERT_TRUE((*store)->WriteRejectFile().ok());
+  auto text = base::ReadFile((*store)->RejectFilePath());
+  ASSERT_TRUE(text.ok());
+  EXPECT_NE(text->find("\"location\":\"line 9\""), std::string::npos);
+  EXPECT_NE(text->find("\"raw\":\"09:00,HR,900\""), std::string::npos);
+  EXPECT_NE(text->find("\"raw_base64\":\"/wAB\""), std::string::npos);
+}
+
+}  // namespace
+}  // namespace vigil::store
