@@ -67,6 +67,7 @@ std::string PrChart(const evaluate::Evaluation& ev) {
   c.SetTitle("Precision-recall curve");
   c.SetXAxis({"Sensitivity (recall)", 0, 1});
   c.SetYAxis({"Positive predictive value (precision)", 0, 1});
+  c.SetLegendCorner(Chart::LegendCorner::kBottomLeft);
   const double prevalence = ev.overall.counts.prevalence;
   c.AddLine({{0, prevalence}, {1, prevalence}},
             {.color = kGrey, .width = 1, .dashed = true, .legend = "Outcome rate"});
@@ -108,7 +109,7 @@ std::string ReliabilityChart(const evaluate::Evaluation& ev) {
   }
   c.AddLine(points, {.color = kBlue, .width = 1.5, .legend = kModelName});
   c.AddMarkers(points, {.color = kBlue, .radius = 4, .opacity = 1, .legend = ""}, tips);
-  c.SetNote("Each point: one tenth of the predictions by predicted risk; bars: 95% interval.");
+  c.SetNote("Points: tenths of the predictions by predicted risk; bars: 95% intervals.");
   return c.Render();
 }
 
@@ -141,7 +142,7 @@ std::string DecisionChart(const evaluate::Evaluation& ev, double max_threshold) 
   }
   c.AddLine(clip(ev.overall.decision_curve, false),
             {.color = SeriesColor(0), .width = 2.5, .legend = kModelName});
-  c.SetNote("Net benefit: true alerts minus false alerts weighted by the harm you accept.");
+  c.SetNote("Net benefit: true alerts minus false alerts weighted by t / (1 - t), per patient.");
   return c.Render();
 }
 

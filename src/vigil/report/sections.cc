@@ -14,6 +14,8 @@ namespace {
 using evaluate::AtThreshold;
 using evaluate::Evaluation;
 
+constexpr double kSmallestP = 0.001;  // smaller p-values are shown as "< 0.001"
+
 std::string Figure(const std::string& svg) {
   return svg.empty() ? "" : "<figure>" + svg + "</figure>\n";
 }
@@ -155,9 +157,12 @@ std::string CalibrationSection(const Evaluation& ev) {
   out += Row({"Calibration intercept", WithInterval(c.intercept), "0"});
   out += Row({"Calibration slope", WithInterval(c.slope), "1"});
   out += Row({"Brier score", WithInterval(c.brier, 4), "0 (lower is better)"});
-  out += Row({"Hosmer-Lemeshow statistic (10 groups)",
-              Num(c.hosmer_lemeshow.statistic, 2) + ", p = " + Num(c.hosmer_lemeshow.p_value, 3),
-              "small, p above 0.05"});
+  out +=
+      Row({"Hosmer-Lemeshow statistic (10 groups)",
+           Num(c.hosmer_lemeshow.statistic, 2) + ", p " +
+               (c.hosmer_lemeshow.p_value < kSmallestP ? "&lt; 0.001"
+                                                       : "= " + Num(c.hosmer_lemeshow.p_value, 3)),
+           "small, p above 0.05"});
   if (ev.overall.task.physionet2012) {
     out += Row({"PhysioNet 2012 Event 2 (range-normalized H)", Num(ev.overall.task.event2, 2),
                 "lower is better"});

@@ -16,6 +16,7 @@ constexpr double kNoteHeight = 16;
 constexpr double kTickLength = 5;
 constexpr double kLegendRowHeight = 16;
 constexpr double kLegendWidth = 170;
+constexpr double kNoteLeft = 8;
 constexpr double kBarThickness = 0.6;  // fraction of a category band
 constexpr double kErrorCap = 4;
 constexpr size_t kPaletteSize = 7;
@@ -116,6 +117,13 @@ double Chart::MapY(double y) const {
 
 void Chart::AddLine(const std::vector<Point>& points, const LineStyle& style) {
   if (points.empty()) return;
+  marks_.push_back(
+      [points, style](const Chart& c, std::string& out) { c.DrawLine(points, style, out); });
+  if (!style.legend.empty()) AddLegendEntry(style.legend, style.color, style.dashed);
+}
+
+void Chart::DrawLine(const std::vector<Point>& points, const LineStyle& style,
+                     std::string& out) const {
   std::string d;
   for (size_t i = 0; i < points.size(); ++i) {
     if (i > 0 && style.step) {
@@ -123,44 +131,62 @@ void Chart::AddLine(const std::vector<Point>& points, const LineStyle& style) {
     }
     d += (i == 0 ? "M" : " L") + Coord(MapX(points[i].x)) + "," + Coord(MapY(points[i].y));
   }
-  marks_ += "<path d=\"" + d + "\" fill=\"none\" stroke=\"" + EscapeXml(style.color) +
-            "\" stroke-width=\"" + Coord(style.width) + "\"" + DashAttr(style.dashed) + "/>\n";
-  if (!style.legend.empty()) AddLegendEntry(style.legend, style.color, style.dashed);
+  out += "<path d=\"" + d + "\" fill=\"none\" stroke=\"" + EscapeXml(style.color) +
+         "\" stroke-width=\"" + Coord(style.width) + "\"" + DashAttr(style.dashed) + "/>\n";
 }
 
 void Chart::AddMarkers(const std::vector<Point>& points, const MarkerStyle& style,
                        const std::vector<std::string>& tooltips) {
+  marks_.push_back([points, style, tooltips](const Chart& c, std::string& out) {
+    c.DrawMarkers(points, style, tooltips, out);
+  });
+  if (!style.legend.empty()) AddLegendEntry(style.legend, style.color, false);
+}
+
+void Chart::DrawMarkers(const std::vector<Point>& points, const MarkerStyle& style,
+                        const std::vector<std::string>& tooltips, std::string& out) const {
   for (size_t i = 0; i < points.size(); ++i) {
-    marks_ += "<circle cx=\"" + Coord(MapX(points[i].x)) + "\" cy=\"" + Coord(MapY(points[i].y)) +
-              "\" r=\"" + Coord(style.radius) + "\" fill=\"" + EscapeXml(style.color) + "\"";
-    if (style.opacity < 1) marks_ += " fill-opacity=\"" + Coord(style.opacity) + "\"";
+    out += "<circle cx=\"" + Coord(MapX(points[i].x)) + "\" cy=\"" + Coord(MapY(points[i].y)) +
+           "\" r=\"" + Coord(style.radius) + "\" fill=\"" + EscapeXml(style.color) + "\"";
+    if (style.opacity < 1) out += " fill-opacity=\"" + Coord(style.opacity) + "\"";
     if (i < tooltips.size() && !tooltips[i].empty()) {
-      marks_ += "><title>" + EscapeXml(tooltips[i]) + "</title></circle>\n";
+      out += "><title>" + EscapeXml(tooltips[i]) + "</title></circle>\n";
     } else {
-      marks_ += "/>\n";
+      out += "/>\n";
     }
   }
-  if (!style.legend.empty()) AddLegendEntry(style.legend, style.color, false);
 }
 
 void Chart::AddBar(size_t category, double value, const std::string& color,
                    const std::string& tooltip) {
+  marks_.push_back(
+      [=](const Chart& c, std::string& out) { c.DrawBar(category, value, color, tooltip, out); });
+}
+
+void Chart::DrawBar(size_t category, double value, const std::string& color,
+                    const std::string& tooltip, std::string& out) const {
   const double base = std::max(x_.min, 0.0);
   const double x0 = MapX(std::min(base, value));
   const double x1 = MapX(std::max(base, value));
   const double y0 = MapY(category + (1 - kBarThickness) / 2);
   const double y1 = MapY(category + (1 + kBarThickness) / 2);
-  marks_ += "<rect x=\"" + Coord(x0) + "\" y=\"" + Coord(y0) + "\" width=\"" + Coord(x1 - x0) +
-            "\" height=\"" + Coord(y1 - y0) + "\" fill=\"" + EscapeXml(color) + "\"";
-  marks_ += tooltip.empty() ? "/>\n" : "><title>" + EscapeXml(tooltip) + "</title></rect>\n";
+  out += "<rect x=\"" + Coord(x0) + "\" y=\"" + Coord(y0) + "\" width=\"" + Coord(x1 - x0) +
+         "\" height=\"" + Coord(y1 - y0) + "\" fill=\"" + EscapeXml(color) + "\"";
+  out += tooltip.empty() ? "/>\n" : "><title>" + EscapeXml(tooltip) + "</title></rect>\n";
 }
 
 void Chart::AddErrorBar(double at, double lo, double hi, bool vertical, const std::string& color) {
   if (!std::isfinite(lo) || !std::isfinite(hi)) return;
+  marks_.push_back(
+      [=](const Chart& c, std::string& out) { c.DrawErrorBar(at, lo, hi, vertical, color, out); });
+}
+
+void Chart::DrawErrorBar(double at, double lo, double hi, bool vertical, const std::string& color,
+                         std::string& out) const {
   const std::string stroke = "\" stroke=\"" + EscapeXml(color) + "\" stroke-width=\"1.5\"/>\n";
   auto line = [&](double x1, double y1, double x2, double y2) {
-    marks_ += "<line x1=\"" + Coord(x1) + "\" y1=\"" + Coord(y1) + "\" x2=\"" + Coord(x2) +
-              "\" y2=\"" + Coord(y2) + stroke;
+    out += "<line x1=\"" + Coord(x1) + "\" y1=\"" + Coord(y1) + "\" x2=\"" + Coord(x2) +
+           "\" y2=\"" + Coord(y2) + stroke;
   };
   if (vertical) {
     const double x = MapX(at);
@@ -176,9 +202,15 @@ void Chart::AddErrorBar(double at, double lo, double hi, bool vertical, const st
 }
 
 void Chart::AddVerticalRule(double x, const std::string& color, bool dashed) {
-  marks_ += "<line x1=\"" + Coord(MapX(x)) + "\" y1=\"" + Coord(PlotTop()) + "\" x2=\"" +
-            Coord(MapX(x)) + "\" y2=\"" + Coord(PlotBottom()) + "\" stroke=\"" + EscapeXml(color) +
-            "\" stroke-width=\"1\"" + DashAttr(dashed) + "/>\n";
+  marks_.push_back(
+      [=](const Chart& c, std::string& out) { c.DrawVerticalRule(x, color, dashed, out); });
+}
+
+void Chart::DrawVerticalRule(double x, const std::string& color, bool dashed,
+                             std::string& out) const {
+  out += "<line x1=\"" + Coord(MapX(x)) + "\" y1=\"" + Coord(PlotTop()) + "\" x2=\"" +
+         Coord(MapX(x)) + "\" y2=\"" + Coord(PlotBottom()) + "\" stroke=\"" + EscapeXml(color) +
+         "\" stroke-width=\"1\"" + DashAttr(dashed) + "/>\n";
 }
 
 void Chart::AddLegendEntry(const std::string& label, const std::string& color, bool dashed) {
@@ -233,11 +265,15 @@ void Chart::RenderAxes(std::string& out) const {
 }
 
 double Chart::LegendLeft() const {
-  return legend_corner_ == LegendCorner::kTopLeft ? PlotLeft() + 8 : PlotRight() - kLegendWidth - 4;
+  const bool left =
+      legend_corner_ == LegendCorner::kTopLeft || legend_corner_ == LegendCorner::kBottomLeft;
+  return left ? PlotLeft() + 8 : PlotRight() - kLegendWidth - 4;
 }
 
 double Chart::LegendTop() const {
-  if (legend_corner_ != LegendCorner::kBottomRight) return PlotTop() + 4;
+  const bool bottom =
+      legend_corner_ == LegendCorner::kBottomRight || legend_corner_ == LegendCorner::kBottomLeft;
+  if (!bottom) return PlotTop() + 4;
   return PlotBottom() - 4 - (kLegendRowHeight * legend_.size() + 6);
 }
 
@@ -271,11 +307,11 @@ std::string Chart::Render() const {
            EscapeXml(title_) + "</text>\n";
   }
   RenderAxes(out);
-  out += marks_;
+  for (const auto& mark : marks_) mark(*this, out);
   if (!legend_.empty()) RenderLegend(out);
   if (!note_.empty()) {
-    out += "<text x=\"" + Coord(PlotLeft()) + "\" y=\"" + Coord(height_ - 6) +
-           "\" class=\"note\">" + EscapeXml(note_) + "</text>\n";
+    out += "<text x=\"" + Coord(kNoteLeft) + "\" y=\"" + Coord(height_ - 6) + "\" class=\"note\">" +
+           EscapeXml(note_) + "</text>\n";
   }
   out += "</svg>\n";
   return out;

@@ -19,6 +19,7 @@
 #ifndef VIGIL_REPORT_SVG_H_
 #define VIGIL_REPORT_SVG_H_
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -97,7 +98,7 @@ class Chart {
   void AddErrorBar(double at, double lo, double hi, bool vertical, const std::string& color);
   void AddVerticalRule(double x, const std::string& color, bool dashed);
   void AddLegendEntry(const std::string& label, const std::string& color, bool dashed);
-  enum class LegendCorner { kTopRight, kBottomRight, kTopLeft };
+  enum class LegendCorner { kTopRight, kBottomRight, kTopLeft, kBottomLeft };
   void SetLegendCorner(LegendCorner corner) { legend_corner_ = corner; }
   // A note under the plot (e.g. "Shaded: 95 % interval").
   void SetNote(std::string note) { note_ = std::move(note); }
@@ -113,6 +114,15 @@ class Chart {
   double MapY(double y) const;
   void RenderAxes(std::string& out) const;
   void RenderLegend(std::string& out) const;
+  // Each Draw* appends one mark, in SVG coordinates of the final layout, to `out`.
+  void DrawLine(const std::vector<Point>& points, const LineStyle& style, std::string& out) const;
+  void DrawMarkers(const std::vector<Point>& points, const MarkerStyle& style,
+                   const std::vector<std::string>& tooltips, std::string& out) const;
+  void DrawBar(size_t category, double value, const std::string& color, const std::string& tooltip,
+               std::string& out) const;
+  void DrawErrorBar(double at, double lo, double hi, bool vertical, const std::string& color,
+                    std::string& out) const;
+  void DrawVerticalRule(double x, const std::string& color, bool dashed, std::string& out) const;
   double LegendLeft() const;
   double LegendTop() const;
 
@@ -132,7 +142,9 @@ class Chart {
   Axis y_;
   bool categorical_ = false;
   std::vector<std::string> categories_;
-  std::string marks_;  // rendered marks, in insertion order
+  // Marks in insertion order, each rendering itself with the final layout (so that setting a title,
+  // note or axis after adding marks still places them correctly).
+  std::vector<std::function<void(const Chart&, std::string&)>> marks_;
   std::vector<LegendEntry> legend_;
 };
 
