@@ -114,6 +114,51 @@ TEST(ChallengeTest, NormalizedUtilityOfOptimalAndInactionPredictors) {
   EXPECT_TRUE(std::isnan(NormalizedUtility(none, {})));
 }
 
+// Reference values computed with the official evaluate_sepsis_score.py (physionetchallenges/
+// evaluation-2019) on a random cohort: 12 stays with noisy alerts, 3 of them never septic.
+struct OfficialCase {
+  const char* labels;
+  const char* predictions;
+  double utility;
+};
+constexpr OfficialCase kOfficialCohort[] = {
+    {"000111111111111111111", "000110111111110111110", 3.7777777777777777},
+    {"00011111111111", "00011011101010", 0.22222222222222276},
+    {"00000000000000000", "00000010010000000", -0.10000000000000001},
+    {"00000000000000000000000000111111111111111111111111111111111",
+     "00000000000000000000000000111001111011011101111111011101111", 0.22222222222222221},
+    {"000000000000001111111111111111", "000000000000101111101111111011", 4.1111111111111107},
+    {"0000000000000000000000000000000000000000000000000000000000",
+     "0001000000000000010000010000000010100001000000000000000010", -0.35000000000000003},
+    {"000000000111", "000000000111", 2.6666666666666665},
+    {"00001111", "00001111", 3.333333333333333},
+    {"0000000000000000000000000000000000", "0000000000000000000000001000010000",
+     -0.10000000000000001},
+    {"00000000001111111111111111111111111111", "00000000001111111001111111111111111010",
+     1.3333333333333333},
+    {"000000000000000000000000000000001111111", "001011000000000100001100000000000110111",
+     2.0333333333333332},
+    {"0000000000000000000", "0000010001000000010", -0.15000000000000002},
+};
+constexpr double kOfficialNormalizedUtility = 0.66266866566716642;
+
+Bits FromString(const char* s) {
+  Bits b;
+  for (; *s; ++s) b.push_back(*s == '1' ? 1 : 0);
+  return b;
+}
+
+TEST(ChallengeTest, MatchesTheOfficialScorer) {
+  std::vector<StayUtilities> stays;
+  for (const OfficialCase& c : kOfficialCohort) {
+    const auto u = StayUtilityBounds(FromString(c.labels), FromString(c.predictions));
+    ASSERT_TRUE(u.ok());
+    EXPECT_NEAR(u->observed, c.utility, 1e-12) << c.labels;
+    stays.push_back(*u);
+  }
+  EXPECT_NEAR(NormalizedUtility(stays, {}), kOfficialNormalizedUtility, 1e-12);
+}
+
 TEST(ChallengeTest, RejectsMalformedInput) {
   EXPECT_FALSE(StayUtility(Bits{0, 1}, Bits{0}).ok());
   EXPECT_FALSE(StayUtility(Bits{0, 2}, Bits{0, 0}).ok());

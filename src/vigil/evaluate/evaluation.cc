@@ -332,6 +332,16 @@ base::Result<Evaluation> Evaluate(const EvalInput& input, const EvalOptions& opt
   return ev;
 }
 
+EvalInput MakeEvalInput(const features::FeatureMatrix& matrix, std::vector<double> probabilities,
+                        double threshold) {
+  EvalInput in;
+  in.rows = matrix.rows;
+  in.labels = matrix.labels;
+  in.probabilities = std::move(probabilities);
+  in.threshold = threshold;
+  return in;
+}
+
 std::string AgeBand(double years) {
   if (std::isnan(years) || years < 0) return "unknown";
   if (years < kMaxYearsChild) return "<18";

@@ -202,6 +202,11 @@ struct Evaluation {
 
 base::Result<Evaluation> Evaluate(const EvalInput& input, const EvalOptions& options);
 
+// The input for a feature matrix's rows (keys and labels copied) with the model's probabilities for
+// those rows; attributes and baselines are added by the caller. Evaluate checks the lengths.
+EvalInput MakeEvalInput(const features::FeatureMatrix& matrix, std::vector<double> probabilities,
+                        double threshold);
+
 // The age band of an age in years, for the subgroup analysis: "<18", "18-44", "45-64", "65-79",
 // "80+"; "unknown" for NaN or a negative age.
 std::string AgeBand(double years);

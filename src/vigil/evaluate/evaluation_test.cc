@@ -358,6 +358,27 @@ TEST(EvaluationTest, PhysioNet2012Events) {
   EXPECT_DOUBLE_EQ(ev->overall.task.event2, PhysioNet2012Event2(p, y));
 }
 
+TEST(EvaluationTest, InputFromAFeatureMatrix) {
+  features::FeatureMatrix m;
+  m.names = {"f"};
+  for (int i = 0; i < 40; ++i) {
+    m.rows.push_back({"p" + std::to_string(i / 2), "s", kAnchor + base::Hours(i % 2)});
+    m.values.push_back(static_cast<float>(i));
+    m.labels.push_back(i % 5 == 0 ? std::nanf("") : static_cast<float>(i % 3 == 0));
+  }
+  std::vector<double> p;
+  for (int i = 0; i < 40; ++i) p.push_back(i % 3 == 0 ? 0.8 : 0.2);
+  const EvalInput in = MakeEvalInput(m, p, 0.5);
+  EXPECT_EQ(in.rows.size(), 40u);
+  EXPECT_EQ(in.threshold, 0.5);
+  const auto ev = Evaluate(in, Fast(20));
+  ASSERT_TRUE(ev.ok()) << ev.status().ToString();
+  EXPECT_EQ(ev->overall.counts.rows_unlabeled, 8);
+  EXPECT_EQ(ev->overall.counts.patients, 20);
+  EXPECT_DOUBLE_EQ(ev->overall.discrimination.auroc.value, 1.0);
+  EXPECT_DOUBLE_EQ(ev->row_interval_hours, 1.0);
+}
+
 TEST(EvaluationTest, AgeBands) {
   EXPECT_EQ(AgeBand(5), "<18");
   EXPECT_EQ(AgeBand(18), "18-44");

@@ -73,13 +73,17 @@ void from_json(const json& j, DecisionPoint& v) {
 
 void to_json(json& j, const Counts& v) {
   VIGIL_JSON_PUT(rows)
-  VIGIL_JSON_PUT(rows_unlabeled) VIGIL_JSON_PUT(positives) VIGIL_JSON_PUT(patients)
-      VIGIL_JSON_PUT(positive_patients) VIGIL_JSON_PUT(stays) VIGIL_JSON_PUT(prevalence)
+  VIGIL_JSON_PUT(rows_unlabeled)
+  VIGIL_JSON_PUT(positives)
+  VIGIL_JSON_PUT(patients)
+  VIGIL_JSON_PUT(positive_patients) VIGIL_JSON_PUT(stays) VIGIL_JSON_PUT(prevalence)
 }
 void from_json(const json& j, Counts& v) {
   VIGIL_JSON_GET(rows)
-  VIGIL_JSON_GET(rows_unlabeled) VIGIL_JSON_GET(positives) VIGIL_JSON_GET(patients)
-      VIGIL_JSON_GET(positive_patients) VIGIL_JSON_GET(stays) VIGIL_JSON_GET(prevalence)
+  VIGIL_JSON_GET(rows_unlabeled)
+  VIGIL_JSON_GET(positives)
+  VIGIL_JSON_GET(patients)
+  VIGIL_JSON_GET(positive_patients) VIGIL_JSON_GET(stays) VIGIL_JSON_GET(prevalence)
 }
 
 void to_json(json& j, const Discrimination& v) {
@@ -91,74 +95,94 @@ void from_json(const json& j, Discrimination& v) {
 
 void to_json(json& j, const Calibration& v) {
   VIGIL_JSON_PUT(brier)
-  VIGIL_JSON_PUT(intercept) VIGIL_JSON_PUT(slope) VIGIL_JSON_PUT(mean_predicted)
-      VIGIL_JSON_PUT(observed_rate) VIGIL_JSON_PUT(reliability) VIGIL_JSON_PUT(hosmer_lemeshow)
+  VIGIL_JSON_PUT(intercept)
+  VIGIL_JSON_PUT(slope)
+  VIGIL_JSON_PUT(mean_predicted)
+  VIGIL_JSON_PUT(observed_rate) VIGIL_JSON_PUT(reliability) VIGIL_JSON_PUT(hosmer_lemeshow)
 }
 void from_json(const json& j, Calibration& v) {
   VIGIL_JSON_GET(brier)
-  VIGIL_JSON_GET(intercept) VIGIL_JSON_GET(slope) VIGIL_JSON_GET(mean_predicted)
-      VIGIL_JSON_GET(observed_rate) VIGIL_JSON_GET(reliability) VIGIL_JSON_GET(hosmer_lemeshow)
+  VIGIL_JSON_GET(intercept)
+  VIGIL_JSON_GET(slope)
+  VIGIL_JSON_GET(mean_predicted)
+  VIGIL_JSON_GET(observed_rate) VIGIL_JSON_GET(reliability) VIGIL_JSON_GET(hosmer_lemeshow)
 }
 
 void to_json(json& j, const AtThreshold& v) {
   VIGIL_JSON_PUT(threshold)
-  VIGIL_JSON_PUT(tp) VIGIL_JSON_PUT(fp) VIGIL_JSON_PUT(tn) VIGIL_JSON_PUT(fn)
-      VIGIL_JSON_PUT(sensitivity) VIGIL_JSON_PUT(specificity) VIGIL_JSON_PUT(ppv)
-          VIGIL_JSON_PUT(npv) VIGIL_JSON_PUT(alert_rate) VIGIL_JSON_PUT(alerts_per_patient_day)
-              VIGIL_JSON_PUT(alerts_per_stay)
+  VIGIL_JSON_PUT(tp)
+  VIGIL_JSON_PUT(fp)
+  VIGIL_JSON_PUT(tn)
+  VIGIL_JSON_PUT(fn)
+  VIGIL_JSON_PUT(sensitivity) VIGIL_JSON_PUT(specificity) VIGIL_JSON_PUT(ppv) VIGIL_JSON_PUT(npv)
+      VIGIL_JSON_PUT(alert_rate) VIGIL_JSON_PUT(alerts_per_patient_day)
+          VIGIL_JSON_PUT(alerts_per_stay)
 }
 void from_json(const json& j, AtThreshold& v) {
   VIGIL_JSON_GET(threshold)
-  VIGIL_JSON_GET(tp) VIGIL_JSON_GET(fp) VIGIL_JSON_GET(tn) VIGIL_JSON_GET(fn)
-      VIGIL_JSON_GET(sensitivity) VIGIL_JSON_GET(specificity) VIGIL_JSON_GET(ppv)
-          VIGIL_JSON_GET(npv) VIGIL_JSON_GET(alert_rate) VIGIL_JSON_GET(alerts_per_patient_day)
-              VIGIL_JSON_GET(alerts_per_stay)
+  VIGIL_JSON_GET(tp)
+  VIGIL_JSON_GET(fp)
+  VIGIL_JSON_GET(tn)
+  VIGIL_JSON_GET(fn)
+  VIGIL_JSON_GET(sensitivity) VIGIL_JSON_GET(specificity) VIGIL_JSON_GET(ppv) VIGIL_JSON_GET(npv)
+      VIGIL_JSON_GET(alert_rate) VIGIL_JSON_GET(alerts_per_patient_day)
+          VIGIL_JSON_GET(alerts_per_stay)
 }
 
 void to_json(json& j, const TaskScores& v) {
   VIGIL_JSON_PUT(physionet2012)
-  VIGIL_JSON_PUT(event1) VIGIL_JSON_PUT(event2) VIGIL_JSON_PUT(physionet2019)
-      VIGIL_JSON_PUT(utility) VIGIL_JSON_PUT(utility_stays)
+  VIGIL_JSON_PUT(event1)
+  VIGIL_JSON_PUT(event2)
+  VIGIL_JSON_PUT(physionet2019) VIGIL_JSON_PUT(utility) VIGIL_JSON_PUT(utility_stays)
 }
 void from_json(const json& j, TaskScores& v) {
   VIGIL_JSON_GET(physionet2012)
-  VIGIL_JSON_GET(event1) VIGIL_JSON_GET(event2) VIGIL_JSON_GET(physionet2019)
-      VIGIL_JSON_GET(utility) VIGIL_JSON_GET(utility_stays)
+  VIGIL_JSON_GET(event1)
+  VIGIL_JSON_GET(event2)
+  VIGIL_JSON_GET(physionet2019) VIGIL_JSON_GET(utility) VIGIL_JSON_GET(utility_stays)
 }
 
 void to_json(json& j, const PopulationMetrics& v) {
   VIGIL_JSON_PUT(counts)
-  VIGIL_JSON_PUT(discrimination) VIGIL_JSON_PUT(calibration) VIGIL_JSON_PUT(at_threshold)
-      VIGIL_JSON_PUT(decision_curve) VIGIL_JSON_PUT(task)
+  VIGIL_JSON_PUT(discrimination)
+  VIGIL_JSON_PUT(calibration)
+  VIGIL_JSON_PUT(at_threshold) VIGIL_JSON_PUT(decision_curve) VIGIL_JSON_PUT(task)
 }
 void from_json(const json& j, PopulationMetrics& v) {
   VIGIL_JSON_GET(counts)
-  VIGIL_JSON_GET(discrimination) VIGIL_JSON_GET(calibration) VIGIL_JSON_GET(at_threshold)
-      VIGIL_JSON_GET(decision_curve) VIGIL_JSON_GET(task)
+  VIGIL_JSON_GET(discrimination)
+  VIGIL_JSON_GET(calibration)
+  VIGIL_JSON_GET(at_threshold) VIGIL_JSON_GET(decision_curve) VIGIL_JSON_GET(task)
 }
 
 void to_json(json& j, const BaselineResult& v) {
   VIGIL_JSON_PUT(name)
-  VIGIL_JSON_PUT(threshold_source) VIGIL_JSON_PUT(rows_missing) VIGIL_JSON_PUT(discrimination)
-      VIGIL_JSON_PUT(at_threshold) VIGIL_JSON_PUT(decision_curve) VIGIL_JSON_PUT(auroc_difference)
-          VIGIL_JSON_PUT(task)
+  VIGIL_JSON_PUT(threshold_source)
+  VIGIL_JSON_PUT(rows_missing)
+  VIGIL_JSON_PUT(discrimination)
+  VIGIL_JSON_PUT(at_threshold)
+  VIGIL_JSON_PUT(decision_curve) VIGIL_JSON_PUT(auroc_difference) VIGIL_JSON_PUT(task)
 }
 void from_json(const json& j, BaselineResult& v) {
   VIGIL_JSON_GET(name)
-  VIGIL_JSON_GET(threshold_source) VIGIL_JSON_GET(rows_missing) VIGIL_JSON_GET(discrimination)
-      VIGIL_JSON_GET(at_threshold) VIGIL_JSON_GET(decision_curve) VIGIL_JSON_GET(auroc_difference)
-          VIGIL_JSON_GET(task)
+  VIGIL_JSON_GET(threshold_source)
+  VIGIL_JSON_GET(rows_missing)
+  VIGIL_JSON_GET(discrimination)
+  VIGIL_JSON_GET(at_threshold)
+  VIGIL_JSON_GET(decision_curve) VIGIL_JSON_GET(auroc_difference) VIGIL_JSON_GET(task)
 }
 
 void to_json(json& j, const FairnessFlag& v) {
   VIGIL_JSON_PUT(metric)
-  VIGIL_JSON_PUT(subgroup_value) VIGIL_JSON_PUT(lower) VIGIL_JSON_PUT(upper)
-      VIGIL_JSON_PUT(overall_value) VIGIL_JSON_PUT(direction)
+  VIGIL_JSON_PUT(subgroup_value)
+  VIGIL_JSON_PUT(lower)
+  VIGIL_JSON_PUT(upper) VIGIL_JSON_PUT(overall_value) VIGIL_JSON_PUT(direction)
 }
 void from_json(const json& j, FairnessFlag& v) {
   VIGIL_JSON_GET(metric)
-  VIGIL_JSON_GET(subgroup_value) VIGIL_JSON_GET(lower) VIGIL_JSON_GET(upper)
-      VIGIL_JSON_GET(overall_value) VIGIL_JSON_GET(direction)
+  VIGIL_JSON_GET(subgroup_value)
+  VIGIL_JSON_GET(lower)
+  VIGIL_JSON_GET(upper) VIGIL_JSON_GET(overall_value) VIGIL_JSON_GET(direction)
 }
 
 void to_json(json& j, const SubgroupResult& v) {

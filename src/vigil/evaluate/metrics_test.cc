@@ -46,6 +46,21 @@ TEST(MetricsTest, PhysioNetScorerExample) {
   EXPECT_DOUBLE_EQ(AveragePrecision(r, y, {}), 1.0);
 }
 
+TEST(MetricsTest, MatchesTheOfficialPhysioNetScorerWithTies) {
+  // Reference values from compute_auc of the official evaluate_sepsis_score.py on these 40 rows
+  // (scores strictly between 0 and 1: the official code leaves out the curve segments of scores of
+  // exactly 1 and 0, so it departs from the Mann-Whitney statistic there; see docs/evaluation.md).
+  const std::vector<double> s = {0.6, 0.9, 0.7, 0.3, 0.3, 0.8, 0.1, 0.8, 0.8, 0.5,
+                                 0.3, 0.3, 0.3, 0.5, 0.5, 0.5, 0.9, 0.8, 0.6, 0.9,
+                                 0.2, 0.2, 0.6, 0.1, 0.1, 0.5, 0.5, 0.9, 0.6, 0.5,
+                                 0.5, 0.3, 0.1, 0.2, 0.7, 0.2, 0.4, 0.1, 0.8, 0.2};
+  const std::vector<uint8_t> y = {1, 1, 1, 0, 0, 1, 1, 1, 1, 0, 0, 0, 1, 1, 1, 1, 1, 1, 0, 1,
+                                  0, 0, 0, 0, 0, 1, 1, 1, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 1, 1};
+  const Ranking r = Ranking::Build(s);
+  EXPECT_NEAR(Auroc(r, y, {}), 0.83959899749373434, 1e-12);
+  EXPECT_NEAR(AveragePrecision(r, y, {}), 0.86787686088928317, 1e-12);
+}
+
 TEST(MetricsTest, AllTiedScoresGiveOneHalf) {
   const std::vector<double> s(6, 0.5);
   const std::vector<uint8_t> y = {1, 0, 1, 0, 0, 0};

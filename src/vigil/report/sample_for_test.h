@@ -21,7 +21,7 @@ inline double Uniform01(evaluate::SplitMix64& rng) {
 // 300 patients with 12 hourly predictions each; risk from a latent severity; NEWS2-like and
 // qSOFA-like baselines; sex, age band and unit attributes; one subgroup ("unit: ward")
 // miscalibrated.
-inline evaluate::Evaluation SampleEvaluation(int replicates = 60) {
+inline evaluate::Evaluation SampleEvaluation(int replicates = 30) {
   evaluate::SplitMix64 rng(2024);
   evaluate::EvalInput in;
   in.threshold = 0.25;
