@@ -29,7 +29,8 @@ vigil::evaluate::EvalInput Cohort(int patients, int hours) {
     const double frailty = Uniform(rng);
     const bool septic = Uniform(rng) < 0.07;
     const int onset = septic ? static_cast<int>(Uniform(rng) * hours) : hours;
-    const std::string id = "p" + std::to_string(p);
+    std::string id = "p";
+    id += std::to_string(p);  // not "p" + ...: GCC 12 -O3 warns falsely (-Wrestrict)
     for (int h = 0; h < hours; ++h) {
       const bool label = septic && h >= onset - 6;
       const double z = -4 + 2 * frailty + (label ? 1.5 : 0) + (Uniform(rng) - 0.5);

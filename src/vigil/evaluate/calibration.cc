@@ -12,7 +12,7 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr double kProbabilityClip = 1e-12;
 constexpr int kMaxNewtonIterations = 50;
 constexpr int kMaxStepHalvings = 30;
-constexpr double kNewtonTolerance = 1e-9;
+constexpr double kNewtonTolerance = 1e-8;
 constexpr double kZ95 = 1.959963984540054;  // standard normal 97.5th percentile
 // Regularization the official lemeshow.m adds to each decile's denominator.
 constexpr double kPhysioNetH2012Epsilon = 0.001;
@@ -24,69 +24,72 @@ double WeightOf(std::span<const double> weights, size_t row) {
   return weights.empty() ? 1.0 : weights[row];
 }
 
-// log(1 + exp(z)) without overflow.
-double Softplus(double z) { return z > 0 ? z + std::log1p(std::exp(-z)) : std::log1p(std::exp(z)); }
 double Sigmoid(double z) {
   if (z >= 0) return 1.0 / (1.0 + std::exp(-z));
   const double e = std::exp(z);
   return e / (1.0 + e);
 }
 
-// Weighted log-likelihood of logit P = a + b L.
-double LogLikelihood(std::span<const double> logits, std::span<const uint8_t> labels,
-                     std::span<const double> weights, double a, double b) {
-  double ll = 0;
+// Gradient and (negated) Hessian of the weighted log-likelihood of logit P = a + b L, in one pass.
+struct NewtonPass {
+  double ga = 0, gb = 0, haa = 0, hab = 0, hbb = 0;
+  double GradientNorm2() const { return ga * ga + gb * gb; }
+};
+
+NewtonPass Pass(std::span<const double> logits, std::span<const uint8_t> labels,
+                std::span<const double> weights, bool fit_slope, double a, double b) {
+  NewtonPass s;
   for (size_t i = 0; i < logits.size(); ++i) {
-    const double z = a + b * logits[i];
-    ll += WeightOf(weights, i) * (labels[i] * z - Softplus(z));
+    const double w = WeightOf(weights, i);
+    if (w == 0) continue;
+    const double p = Sigmoid(a + b * logits[i]);
+    const double r = w * (labels[i] - p);
+    const double v = w * p * (1 - p);
+    s.ga += r;
+    s.haa += v;
+    if (fit_slope) {
+      s.gb += r * logits[i];
+      s.hab += v * logits[i];
+      s.hbb += v * logits[i] * logits[i];
+    }
   }
-  return ll;
+  return s;
 }
 
-// Newton-Raphson with step halving on logit P = a + b L. When `fit_slope` is false, b stays fixed
-// (the offset model). Returns false when the fit does not converge (for example, separation).
+// Newton-Raphson on logit P = a + b L (b fixed when `fit_slope` is false: the offset model), with
+// backtracking on the gradient norm: along the Newton direction the gradient shrinks for small
+// enough steps, so a halved step is always eventually accepted. One pass over the rows per
+// iteration (the log-likelihood itself is never needed). Returns false when the fit does not
+// converge (for example, separation, where the estimates run off to infinity).
 bool FitLogistic(std::span<const double> logits, std::span<const uint8_t> labels,
                  std::span<const double> weights, bool fit_slope, double& a, double& b) {
-  double ll = LogLikelihood(logits, labels, weights, a, b);
+  NewtonPass s = Pass(logits, labels, weights, fit_slope, a, b);
   for (int iter = 0; iter < kMaxNewtonIterations; ++iter) {
-    double ga = 0, gb = 0, haa = 0, hab = 0, hbb = 0;
-    for (size_t i = 0; i < logits.size(); ++i) {
-      const double w = WeightOf(weights, i);
-      if (w == 0) continue;
-      const double p = Sigmoid(a + b * logits[i]);
-      const double r = w * (labels[i] - p);
-      const double v = w * p * (1 - p);
-      ga += r;
-      haa += v;
-      if (fit_slope) {
-        gb += r * logits[i];
-        hab += v * logits[i];
-        hbb += v * logits[i] * logits[i];
-      }
-    }
     double da = 0, db = 0;
     if (fit_slope) {
-      const double det = haa * hbb - hab * hab;
+      const double det = s.haa * s.hbb - s.hab * s.hab;
       if (!(det > 0)) return false;
-      da = (hbb * ga - hab * gb) / det;
-      db = (haa * gb - hab * ga) / det;
+      da = (s.hbb * s.ga - s.hab * s.gb) / det;
+      db = (s.haa * s.gb - s.hab * s.ga) / det;
     } else {
-      if (!(haa > 0)) return false;
-      da = ga / haa;
+      if (!(s.haa > 0)) return false;
+      da = s.ga / s.haa;
+    }
+    if (std::abs(da) < kNewtonTolerance && std::abs(db) < kNewtonTolerance) {
+      a += da;
+      b += db;
+      return true;
     }
     double step = 1.0;
-    double next_ll = LogLikelihood(logits, labels, weights, a + da, b + db);
-    for (int h = 0; h < kMaxStepHalvings && !(next_ll >= ll - 1e-12); ++h) {
+    NewtonPass next = Pass(logits, labels, weights, fit_slope, a + da, b + db);
+    for (int h = 0; h < kMaxStepHalvings && !(next.GradientNorm2() < s.GradientNorm2()); ++h) {
       step *= 0.5;
-      next_ll = LogLikelihood(logits, labels, weights, a + step * da, b + step * db);
+      next = Pass(logits, labels, weights, fit_slope, a + step * da, b + step * db);
     }
     a += step * da;
     b += step * db;
-    ll = next_ll;
+    s = next;
     if (!std::isfinite(a) || !std::isfinite(b)) return false;
-    if (std::abs(step * da) < kNewtonTolerance && std::abs(step * db) < kNewtonTolerance) {
-      return true;
-    }
   }
   return false;
 }
