@@ -2,6 +2,8 @@
 
 #include <cmath>
 #include <limits>
+#include <string>
+#include <type_traits>
 
 namespace vigil::evaluate {
 
@@ -23,6 +25,14 @@ template <typename T>
 void Read(const json& j, const char* key, T& out) {
   if constexpr (std::is_same_v<T, double>) {
     out = Num(j, key);
+  } else if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+    // An integer field must hold an integer: nlohmann would cast a float such as 1e300 (undefined
+    // behaviour when out of range).
+    const json& v = j.at(key);
+    if (!v.is_number_integer()) {
+      throw json::type_error::create(302, std::string("'") + key + "' is not an integer", &v);
+    }
+    v.get_to(out);
   } else {
     j.at(key).get_to(out);
   }
@@ -115,7 +125,8 @@ void to_json(json& j, const AtThreshold& v) {
   VIGIL_JSON_PUT(tn)
   VIGIL_JSON_PUT(fn)
   VIGIL_JSON_PUT(sensitivity)
-  VIGIL_JSON_PUT(specificity) VIGIL_JSON_PUT(ppv) VIGIL_JSON_PUT(npv) VIGIL_JSON_PUT(alert_rate)
+  VIGIL_JSON_PUT(specificity)
+  VIGIL_JSON_PUT(ppv) VIGIL_JSON_PUT(npv) VIGIL_JSON_PUT(alert_rate)
       VIGIL_JSON_PUT(alerts_per_patient_day) VIGIL_JSON_PUT(alerts_per_stay)
 }
 void from_json(const json& j, AtThreshold& v) {
@@ -125,7 +136,8 @@ void from_json(const json& j, AtThreshold& v) {
   VIGIL_JSON_GET(tn)
   VIGIL_JSON_GET(fn)
   VIGIL_JSON_GET(sensitivity)
-  VIGIL_JSON_GET(specificity) VIGIL_JSON_GET(ppv) VIGIL_JSON_GET(npv) VIGIL_JSON_GET(alert_rate)
+  VIGIL_JSON_GET(specificity)
+  VIGIL_JSON_GET(ppv) VIGIL_JSON_GET(npv) VIGIL_JSON_GET(alert_rate)
       VIGIL_JSON_GET(alerts_per_patient_day) VIGIL_JSON_GET(alerts_per_stay)
 }
 
@@ -213,15 +225,16 @@ base::Result<Evaluation> EvaluationFromJson(const json& j) {
     if (!j.is_object() || j.value("format", std::string()) != kFormat) {
       return base::InvalidArgumentError("evaluation JSON: 'format' is not vigil.evaluation");
     }
-    const int version = j.at("format_version").get<int>();
+    int version = 0;
+    Read(j, "format_version", version);
     if (version > kEvaluationFormatVersion) {
       return base::FailedPreconditionError("evaluation JSON: format_version " +
                                            std::to_string(version) +
                                            " is newer than this vigil reads");
     }
     Evaluation v;
-    j.at("bootstrap_replicates").get_to(v.bootstrap_replicates);
-    j.at("seed").get_to(v.seed);
+    Read(j, "bootstrap_replicates", v.bootstrap_replicates);
+    Read(j, "seed", v.seed);
     v.row_interval_hours = Num(j, "row_interval_hours");
     j.at("overall").get_to(v.overall);
     j.at("baselines").get_to(v.baselines);

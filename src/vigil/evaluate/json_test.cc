@@ -65,6 +65,12 @@ TEST(EvaluationJsonTest, RejectsWhatItCannotRead) {
   ASSERT_FALSE(wrong_type.ok());
   EXPECT_EQ(wrong_type.status().code(), base::StatusCode::kInvalidArgument);
   j = EvaluationToJson(Sample());
+  j["overall"]["counts"]["rows"] = 1e300;  // a float where an integer belongs is refused, not cast
+  EXPECT_EQ(EvaluationFromJson(j).status().code(), base::StatusCode::kInvalidArgument);
+  j = EvaluationToJson(Sample());
+  j["seed"] = -2.5;
+  EXPECT_FALSE(EvaluationFromJson(j).ok());
+  j = EvaluationToJson(Sample());
   j.erase("subgroups");
   EXPECT_FALSE(EvaluationFromJson(j).ok());
 }
