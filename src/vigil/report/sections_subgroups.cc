@@ -1,4 +1,4 @@
-// The subgroup, explanation and methods sections of the report.
+// The subgroup, explanation and methods sections of the report (sections.h).
 #include <fmt/format.h>
 
 #include <cmath>
