@@ -247,7 +247,9 @@ base::Result<ModelSummary> Registry::Save(std::string_view name, const TrainedMo
     base::Status s = WriteModelFolder(dir, spec.name, version, model, metadata);
     if (s.code() == base::StatusCode::kAlreadyExists) continue;
     VIGIL_RETURN_IF_ERROR(s);
-    return ModelSummary{spec.name, version, std::string(ModelKindName(model.kind())), "", dir};
+    VIGIL_ASSIGN_OR_RETURN(auto manifest, ReadJson(dir / "manifest.json"));
+    return ModelSummary{spec.name, version, std::string(ModelKindName(model.kind())),
+                        manifest.value("created", ""), dir};
   }
   return base::FailedPreconditionError("too many concurrent saves of one model name");
 }

@@ -1,11 +1,13 @@
 #include "vigil/model/registry.h"
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <tuple>
 
 #include "vigil/base/file.h"
 #include "vigil/model/fingerprint.h"
@@ -251,6 +253,55 @@ with open(sys.argv[3], "w") as out:
     ASSERT_TRUE(in >> v) << "row " << r;
     EXPECT_NEAR(v, (*expected)[r], 1e-5) << "row " << r;
   }
+}
+
+// Runs `command`, returns its exit status and standard output.
+std::pair<int, std::string> RunCommand(const std::string& command) {
+  std::string out;
+  FILE* pipe = ::popen((command + " 2>/dev/null").c_str(), "r");
+  if (pipe == nullptr) return {-1, out};
+  char buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
+  const int status = ::pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+TEST_F(RegistryTest, ModelsCommandListsAndShows) {
+  const fs::path vigil = VIGIL_CLI_PATH;
+  if (!fs::exists(vigil)) GTEST_SKIP() << "the vigil binary is not built";
+  Registry registry(tmp_.path() / "reg");
+  ASSERT_TRUE(registry.Save("sepsis", *xgboost_, Metadata()).ok());
+  ASSERT_TRUE(registry.Save("sepsis", *logistic_, Metadata()).ok());
+  const std::string base = vigil.string() + " models ";
+  const std::string reg = " --registry " + (tmp_.path() / "reg").string();
+
+  auto [rc, out] = RunCommand(base + "list" + reg + " --json");
+  ASSERT_EQ(rc, 0);
+  auto list = nlohmann::json::parse(out);
+  ASSERT_EQ(list.size(), 2u);
+  EXPECT_EQ(list[1]["version"], 2);
+  EXPECT_EQ(list[1]["kind"], "logistic");
+
+  std::tie(rc, out) = RunCommand(base + "show sepsis@1" + reg + " --json");
+  ASSERT_EQ(rc, 0);
+  auto shown = nlohmann::json::parse(out);
+  EXPECT_EQ(shown["manifest"]["kind"], "xgboost");
+  EXPECT_EQ(shown["features"].size(), 3u);
+
+  std::tie(rc, out) = RunCommand(base + "show sepsis" + reg);
+  ASSERT_EQ(rc, 0);
+  EXPECT_NE(out.find("sepsis@2"), std::string::npos);
+  EXPECT_NE(out.find("logistic"), std::string::npos);
+
+  std::tie(rc, out) =
+      RunCommand(base + "show " + (tmp_.path() / "reg" / "sepsis" / "1").string() + " --card");
+  ASSERT_EQ(rc, 0);
+  EXPECT_EQ(out.rfind("# Model card: sepsis (version 1)", 0), 0u);
+
+  EXPECT_EQ(RunCommand(base + "show sepsis@9" + reg).first, 1);
+  EXPECT_EQ(RunCommand(base + "show 'bad name'" + reg).first, 2);
+  EXPECT_EQ(RunCommand(base + "show" + reg).first, 2);
 }
 
 }  // namespace

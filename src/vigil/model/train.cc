@@ -34,6 +34,13 @@ base::Status ValidateInputs(const features::FeatureMatrix& m, const TrainOptions
           fmt::format("row {} has a label other than 0, 1 or none", r + 1));
     }
   }
+  for (size_t i = 0; i < m.values.size(); ++i) {
+    if (std::isinf(m.values[i])) {
+      return base::InvalidArgumentError(
+          fmt::format("feature '{}' is infinite in row {} (use NaN for missing)",
+                      m.names[i % m.num_cols()], i / m.num_cols() + 1));
+    }
+  }
   if (o.folds < 2) return base::InvalidArgumentError("cross-validation needs at least 2 folds");
   if (o.max_rounds < 1 || o.early_stopping_rounds < 1) {
     return base::InvalidArgumentError("max_rounds and early_stopping_rounds must be positive");

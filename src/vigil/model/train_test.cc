@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
+#include <numeric>
 
 #include "vigil/model/scoring.h"
 #include "vigil/model/threshold.h"
@@ -188,6 +190,10 @@ TEST(TrainTest, PredictionMatchesColumnsByName) {
   }
   EXPECT_EQ(Probabilities(*model, shuffled), expected);
 
+  features::FeatureMatrix infinite = train.matrix;
+  infinite.values[7] = -std::numeric_limits<float>::infinity();
+  EXPECT_EQ(model->Predict(infinite).status().code(), base::StatusCode::kInvalidArgument);
+
   features::FeatureMatrix missing_column = train.matrix;
   missing_column.names[2] = "renamed";
   auto p = model->Predict(missing_column);
@@ -217,6 +223,32 @@ TEST(TrainTest, RoundTripThroughTextGivesIdenticalPredictions) {
   }
 }
 
+TEST(TrainTest, MaxUtilityWithPerRowUtilitiesFromTheTask) {
+  const auto train = testing::MakeSynthetic(TrainSpec());
+  auto options = SmallOptions(ModelKind::kLogistic);
+  options.threshold.kind = ThresholdRule::Kind::kMaxUtility;
+  for (float y : train.matrix.labels)
+    options.threshold.row_utility.push_back({y > 0.5f ? 1.0 : -0.25, 0.0});
+  auto model = Train(train.matrix, options);
+  ASSERT_TRUE(model.ok()) << model.status().ToString();
+  // Alerting the rows at or above the threshold must beat alerting nobody (utility 0) and
+  // everybody.
+  const double everybody =
+      std::accumulate(options.threshold.row_utility.begin(), options.threshold.row_utility.end(),
+                      0.0, [](double s, const RowUtility& u) { return s + u.if_alert; });
+  EXPECT_GT(model->operating_point().utility, 0.0);
+  EXPECT_GT(model->operating_point().utility, everybody);
+  const auto j = model->ThresholdJson();
+  EXPECT_EQ(j["rule"], "max_utility");
+  EXPECT_TRUE(j["utility"].is_string());
+  auto loaded = TrainedModel::FromText(ModelKind::kLogistic, *model->ModelText(),
+                                       nlohmann::json::parse(model->calibrator().ToJson().dump()),
+                                       nlohmann::json::parse(j.dump()), model->training_report(),
+                                       model->feature_names());
+  ASSERT_TRUE(loaded.ok());
+  EXPECT_EQ(loaded->ThresholdJson(), j);
+}
+
 TEST(TrainTest, RejectsMalformedInput) {
   const auto base = testing::MakeSynthetic(TrainSpec()).matrix;
   const auto options = SmallOptions(ModelKind::kLogistic);
@@ -228,6 +260,10 @@ TEST(TrainTest, RejectsMalformedInput) {
   auto bad_label = base;
   bad_label.labels[3] = 2.0f;
   EXPECT_EQ(Train(bad_label, options).status().code(), base::StatusCode::kInvalidArgument);
+
+  auto infinite = base;
+  infinite.values[4] = std::numeric_limits<float>::infinity();
+  EXPECT_EQ(Train(infinite, options).status().code(), base::StatusCode::kInvalidArgument);
 
   auto short_values = base;
   short_values.values.pop_back();

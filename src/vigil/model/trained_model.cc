@@ -26,6 +26,11 @@ std::optional<ModelKind> ParseModelKind(std::string_view name) {
 }
 
 base::Result<TrainedModel> TrainedModel::Assemble(Parts parts) {
+  if (!parts.rule.row_utility.empty()) {
+    parts.per_row_utility = true;
+    parts.rule.row_utility.clear();
+    parts.rule.row_utility.shrink_to_fit();
+  }
   const size_t n = parts.feature_names.size();
   if (n == 0) return base::InvalidArgumentError("a model needs at least one feature");
   if (parts.kind == ModelKind::kXgboost) {
@@ -52,6 +57,13 @@ base::Result<std::vector<float>> TrainedModel::AlignColumns(
   const auto& names = parts_.feature_names;
   if (matrix.values.size() != matrix.num_rows() * matrix.num_cols()) {
     return base::InvalidArgumentError("feature matrix values do not match its shape");
+  }
+  for (size_t i = 0; i < matrix.values.size(); ++i) {
+    if (std::isinf(matrix.values[i])) {
+      return base::InvalidArgumentError(
+          fmt::format("feature '{}' is infinite in row {} (use NaN for missing)",
+                      matrix.names[i % matrix.num_cols()], i / matrix.num_cols() + 1));
+    }
   }
   if (matrix.names == names) return matrix.values;
   std::unordered_map<std::string_view, size_t> column;
@@ -121,7 +133,7 @@ base::Result<std::string> TrainedModel::ModelText() const {
 nlohmann::ordered_json TrainedModel::ThresholdJson() const {
   nlohmann::ordered_json j = parts_.operating_point.ToJson(parts_.rule);
   if (parts_.rule.kind == ThresholdRule::Kind::kMaxUtility) {
-    j["utility"] = parts_.rule.row_utility.empty()
+    j["utility"] = !parts_.per_row_utility
                        ? nlohmann::ordered_json{{"true_positive", parts_.rule.true_positive},
                                                 {"false_positive", parts_.rule.false_positive},
                                                 {"false_negative", parts_.rule.false_negative},
@@ -154,6 +166,7 @@ base::Result<TrainedModel> TrainedModel::FromText(ModelKind kind, std::string_vi
     if (!rule) return base::DataLossError("threshold has an unknown rule");
     parts.rule.kind = *rule;
     parts.rule.target = threshold.value("target", 0.0);
+    parts.per_row_utility = threshold.contains("utility") && threshold.at("utility").is_string();
     if (threshold.contains("utility") && threshold.at("utility").is_object()) {
       const auto& u = threshold.at("utility");
       parts.rule.true_positive = u.at("true_positive").get<double>();

@@ -47,7 +47,8 @@ class TrainedModel {
     std::unique_ptr<xgb::Booster> booster;
     std::optional<LogisticModel> logistic;
     Calibrator calibrator;
-    ThresholdRule rule;
+    ThresholdRule rule;            // row_utility is not kept: it belongs to the task's rows
+    bool per_row_utility = false;  // kMaxUtility chose the threshold with per-row utilities
     OperatingPoint operating_point;
     nlohmann::ordered_json training;  // the TrainingReport as JSON (train.h)
     int num_threads = 0;              // for prediction; 0 = every core
