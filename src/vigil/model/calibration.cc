@@ -200,9 +200,18 @@ base::Result<Calibrator> Calibrator::FromJson(const nlohmann::json& json) {
     if (c.method_ == CalibrationMethod::kPlatt) {
       c.slope_ = json.at("slope").get<double>();
       c.intercept_ = json.at("intercept").get<double>();
+      if (!std::isfinite(c.slope_) || !std::isfinite(c.intercept_)) {
+        return base::DataLossError("Platt calibration has a non-finite parameter");
+      }
     } else if (c.method_ == CalibrationMethod::kIsotonic) {
       c.knot_margin_ = json.at("margins").get<std::vector<double>>();
       c.knot_probability_ = json.at("probabilities").get<std::vector<double>>();
+      auto finite = [](const std::vector<double>& v) {
+        return std::all_of(v.begin(), v.end(), [](double x) { return std::isfinite(x); });
+      };
+      if (!finite(c.knot_margin_) || !finite(c.knot_probability_)) {
+        return base::DataLossError("isotonic calibration has a non-finite knot");
+      }
       if (c.knot_margin_.empty() || c.knot_margin_.size() != c.knot_probability_.size() ||
           !std::is_sorted(c.knot_margin_.begin(), c.knot_margin_.end()) ||
           !std::is_sorted(c.knot_probability_.begin(), c.knot_probability_.end())) {

@@ -282,6 +282,8 @@ base::Result<LogisticModel> LogisticModel::FromJson(const nlohmann::json& json) 
   try {
     LogisticModel m;
     m.intercept_ = json.at("intercept").get<double>();
+    if (!std::isfinite(m.intercept_))
+      return base::DataLossError("logistic intercept is not finite");
     m.iterations_ = json.value("iterations", 0);
     m.converged_ = json.value("converged", false);
     for (const auto& col : json.at("columns")) {
@@ -294,6 +296,12 @@ base::Result<LogisticModel> LogisticModel::FromJson(const nlohmann::json& json) 
         c.indicator_mean = col.at("indicator_mean").get<double>();
         c.indicator_scale = col.at("indicator_scale").get<double>();
         c.indicator_coefficient = col.at("indicator_coefficient").get<double>();
+      }
+      const double numbers[] = {c.mean,           c.scale,           c.coefficient,
+                                c.indicator_mean, c.indicator_scale, c.indicator_coefficient};
+      if (!std::all_of(std::begin(numbers), std::end(numbers),
+                       [](double x) { return std::isfinite(x); })) {
+        return base::DataLossError("logistic model has a non-finite number");
       }
       if (!(c.scale > 0) || (c.indicator && !(c.indicator_scale > 0))) {
         return base::DataLossError("logistic model has a non-positive scale");
