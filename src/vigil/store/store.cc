@@ -337,6 +337,33 @@ Status WriteAccounting(duck::Connection& conn, int64_t run_id, const Batch& batc
                   batch.counts.skipped, run_id));
 }
 
+const std::vector<duckdb_type> kVersionTypes = {kVarchar, kVarchar, kTimestamp, kVarchar};
+const std::vector<std::string> kVersionNames = {"source", "version_id", "last_updated",
+                                                "content_hash"};
+
+Status WriteVersions(duck::Connection& conn, const std::vector<RecordVersion>& versions) {
+  if (versions.empty()) return Status::Ok();
+  VIGIL_ASSIGN_OR_RETURN(
+      auto app,
+      conn.CreateQueryAppender("INSERT OR REPLACE INTO record_versions SELECT * FROM appended_data",
+                               kVersionTypes, kVersionNames));
+  return AppendAll(app, kVersionTypes, versions,
+                   [](duck::AppendChunk& c, size_t r, const RecordVersion& v) {
+                     c.SetString(0, r, v.source);
+                     if (v.version_id.empty()) {
+                       c.SetNull(1, r);
+                     } else {
+                       c.SetString(1, r, v.version_id);
+                     }
+                     SetOptTime(c, 2, r, v.last_updated);
+                     if (v.content_hash.empty()) {
+                       c.SetNull(3, r);
+                     } else {
+                       c.SetString(3, r, v.content_hash);
+                     }
+                   });
+}
+
 Status WriteAll(duck::Connection& conn, int64_t run_id, const Batch& batch, const KeyMaps& before,
                 KeyMaps& after, EventScanSource& scan) {
   VIGIL_ASSIGN_OR_RETURN(BatchKeys bk, ResolveKeys(batch, after));
@@ -346,6 +373,7 @@ Status WriteAll(duck::Connection& conn, int64_t run_id, const Batch& batch, cons
   VIGIL_RETURN_IF_ERROR(WriteScores(conn, batch.reference_scores));
   VIGIL_RETURN_IF_ERROR(WriteDictionaries(conn, bk));
   VIGIL_RETURN_IF_ERROR(WriteEvents(conn, batch.events, bk, scan));
+  VIGIL_RETURN_IF_ERROR(WriteVersions(conn, batch.record_versions));
   return WriteAccounting(conn, run_id, batch);
 }
 
@@ -415,7 +443,8 @@ Status CreateOrMigrate(duck::Connection& conn, const fs::path& path) {
           fmt::format("{} is a DuckDB database but not a vigil store", path.string()));
     }
     return InTransaction(conn, [&]() -> Status {
-      VIGIL_RETURN_IF_ERROR(conn.Exec(kCreateSchemaSql));
+      VIGIL_RETURN_IF_ERROR(conn.Exec(kSchemaVersion1Sql));
+      for (std::string_view migration : kMigrations) VIGIL_RETURN_IF_ERROR(conn.Exec(migration));
       return conn.Exec(
           fmt::format("INSERT INTO vigil_meta VALUES ('schema_version', '{}'), ('created_by', {})",
                       kSchemaVersion, duck::SqlLiteral(fmt::format("vigil {}", base::Version()))));
@@ -538,11 +567,41 @@ Status Store::WriteBatch(int64_t run_id, const Batch& batch) {
   duck::Connection& conn = *impl_->conn;
   VIGIL_RETURN_IF_ERROR(EnsureKeys());
   KeyMaps pending = *impl_->keys;
-  Status s = InTransaction(
-      conn, [&] { return WriteAll(conn, run_id, batch, *impl_->keys, pending, impl_->scan); });
-  if (!s.ok()) return s.WithContext("writing to the store");
+  const auto write = [&] {
+    return WriteAll(conn, run_id, batch, *impl_->keys, pending, impl_->scan);
+  };
+  Status s = in_transaction_ ? write() : InTransaction(conn, write);
+  if (!s.ok()) {
+    if (in_transaction_) (void)RollbackTransaction();
+    return s.WithContext("writing to the store");
+  }
   impl_->keys = std::move(pending);
   return Status::Ok();
+}
+
+Status Store::BeginTransaction() {
+  if (in_transaction_) return base::FailedPreconditionError("a store transaction is already open");
+  VIGIL_RETURN_IF_ERROR(impl_->conn->Exec("BEGIN TRANSACTION"));
+  in_transaction_ = true;
+  return Status::Ok();
+}
+
+Status Store::CommitTransaction() {
+  if (!in_transaction_) return base::FailedPreconditionError("no store transaction is open");
+  in_transaction_ = false;
+  Status s = impl_->conn->Exec("COMMIT");
+  if (!s.ok()) {
+    (void)impl_->conn->Exec("ROLLBACK");
+    impl_->keys.reset();  // keys assigned inside the transaction are gone
+  }
+  return s;
+}
+
+Status Store::RollbackTransaction() {
+  if (!in_transaction_) return Status::Ok();
+  in_transaction_ = false;
+  impl_->keys.reset();  // reloaded from the store on next use
+  return impl_->conn->Exec("ROLLBACK");
 }
 
 Status Store::EnsureKeys() {
@@ -648,6 +707,24 @@ Result<std::unordered_set<std::string>> Store::IngestedFileHashes() {
 
 Result<std::unordered_set<std::string>> Store::StayIds() {
   return StringSet(*impl_->conn, "SELECT stay_id FROM stays");
+}
+
+Result<std::unordered_map<std::string, RecordVersion>> Store::RecordVersions() {
+  VIGIL_ASSIGN_OR_RETURN(
+      auto r, impl_->conn->Query("SELECT source, coalesce(version_id, ''), last_updated, "
+                                 "coalesce(content_hash, '') FROM record_versions"));
+  std::unordered_map<std::string, RecordVersion> out;
+  while (auto chunk = r.Next()) {
+    for (size_t i = 0; i < chunk->size(); ++i) {
+      RecordVersion v;
+      v.source = chunk->GetString(0, i);
+      v.version_id = chunk->GetString(1, i);
+      if (!chunk->IsNull(2, i)) v.last_updated = base::FromMicros(chunk->GetInt64(2, i));
+      v.content_hash = chunk->GetString(3, i);
+      out.emplace(v.source, std::move(v));
+    }
+  }
+  return out;
 }
 
 Result<std::unordered_set<std::string>> Store::SubjectIds() {
