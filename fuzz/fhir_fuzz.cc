@@ -30,15 +30,17 @@ void ReadAs(const fs::path& path, const uint8_t* data, size_t size) {
   context.patients = {"p1", "example"};
   context.encounters = {"e1"};
   simdjson::ondemand::parser parser;
-  const vigil::ingest::fhir::PartSink sink = {
-      [&context](vigil::store::Batch part, int64_t) {
-        Check(part.counts.Balanced());
-        for (const auto& s : part.events.subjects()) Check(context.patients.count(s) > 0);
-        for (const auto& s : part.events.stays()) Check(context.encounters.count(s) > 0);
-        for (const auto& s : part.stays) Check(context.patients.count(s.subject_id) > 0);
-        return vigil::base::Status::Ok();
-      },
-      [] { return vigil::base::Status::Ok(); }};
+  const vigil::ingest::fhir::PartSink sink = {[&context](vigil::store::Batch part, int64_t) {
+                                                Check(part.counts.Balanced());
+                                                for (const auto& s : part.events.subjects())
+                                                  Check(context.patients.count(s) > 0);
+                                                for (const auto& s : part.events.stays())
+                                                  Check(context.encounters.count(s) > 0);
+                                                for (const auto& s : part.stays)
+                                                  Check(context.patients.count(s.subject_id) > 0);
+                                                return vigil::base::Status::Ok();
+                                              },
+                                              [] { return vigil::base::Status::Ok(); }};
   Check(vigil::ingest::fhir::ReadFile(path, context, parser, sink).ok());
 }
 

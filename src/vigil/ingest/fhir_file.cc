@@ -41,9 +41,8 @@ class FileIngester {
       VIGIL_ASSIGN_OR_RETURN(std::optional<Line> line, reader->Next());
       if (!line) break;
       if (IsBlank(line->text)) continue;
-      const std::string location = fmt::format("line {}", line->number);
       Mapped m = MapText(line->text, line->padded_capacity, {"", line->text, false});
-      VIGIL_RETURN_IF_ERROR(Handle(m, location, line->text, ""));
+      VIGIL_RETURN_IF_ERROR(Handle(m, {"line", line->number}, line->text, ""));
       if (PartFull()) VIGIL_RETURN_IF_ERROR(HandOver(reader->file_bytes_read()));
     }
     return HandOver(reader->file_bytes_read());
@@ -59,7 +58,7 @@ class FileIngester {
       AddReject(part_, path_, "file", "malformed JSON", whole);
     } else if (!is_bundle) {
       Mapped m = MapText(whole, content.size() + simdjson::SIMDJSON_PADDING, {"", whole, false});
-      VIGIL_RETURN_IF_ERROR(Handle(m, "resource", whole, ""));
+      VIGIL_RETURN_IF_ERROR(Handle(m, {"resource", -1}, whole, ""));
     } else {
       VIGIL_RETURN_IF_ERROR(ReadBundle(entries));
     }
@@ -70,6 +69,7 @@ class FileIngester {
   struct Entry {
     std::string full_url;
     std::string_view raw;  // empty: the entry has no resource
+    std::string type;      // resourceType, when the resource has a string one
     int rank = 2;          // for deferred entries
   };
 
@@ -130,9 +130,14 @@ class FileIngester {
             e.full_url = std::string(url);
           } else if (key == "resource") {
             simdjson::ondemand::object resource;
-            if (field.value().get_object().get(resource) || resource.raw_json().get(e.raw)) {
-              return false;
+            if (field.value().get_object().get(resource)) return false;
+            // The type first, so that entries of types vigil does not map are not parsed again.
+            std::string_view type;
+            if (!resource.find_field_unordered("resourceType").get_string().get(type)) {
+              e.type = std::string(type);
             }
+            bool reset = false;
+            if (resource.reset().get(reset) || resource.raw_json().get(e.raw)) return false;
           }
         }
         entries.push_back(std::move(e));
@@ -151,13 +156,17 @@ class FileIngester {
         AddSkip(part_, "bundle entry without a resource");
         continue;
       }
+      if (!e.type.empty() && !IsMappedType(e.type)) {
+        AddSkip(part_, SkippedTypeReason(e.type));
+        continue;
+      }
       Mapped m = MapText(e.raw, Padded(e.raw), {e.full_url, e.raw, true});
       if (m.outcome == Outcome::kDeferred) {
         entries[i].rank = ResourceRank(m.source.substr(0, m.source.find('/')));
         deferred.push_back(i);
         continue;
       }
-      VIGIL_RETURN_IF_ERROR(Handle(m, fmt::format("entry {}", i), e.raw, e.full_url));
+      VIGIL_RETURN_IF_ERROR(Handle(m, {"entry", static_cast<int64_t>(i)}, e.raw, e.full_url));
     }
     // Entries that named a patient or encounter not read yet: patients, then encounters, then the
     // rest, now without deferral.
@@ -166,13 +175,22 @@ class FileIngester {
     for (size_t i : deferred) {
       const Entry& e = entries[i];
       Mapped m = MapText(e.raw, Padded(e.raw), {e.full_url, e.raw, false});
-      VIGIL_RETURN_IF_ERROR(Handle(m, fmt::format("entry {}", i), e.raw, e.full_url));
+      VIGIL_RETURN_IF_ERROR(Handle(m, {"entry", static_cast<int64_t>(i)}, e.raw, e.full_url));
     }
     context_.full_urls.clear();
     return Status::Ok();
   }
 
-  Status Handle(Mapped& m, const std::string& location, std::string_view raw,
+  // Where a record is: "line 12", "entry 3", or "resource" (index -1). Formatted only for rejects.
+  struct Location {
+    std::string_view kind;
+    int64_t index;
+    std::string Text() const {
+      return index < 0 ? std::string(kind) : fmt::format("{} {}", kind, index);
+    }
+  };
+
+  Status Handle(Mapped& m, const Location& location, std::string_view raw,
                 std::string_view full_url) {
     switch (m.outcome) {
       case Outcome::kStored:
@@ -190,7 +208,7 @@ class FileIngester {
         break;
       case Outcome::kRejected:
       case Outcome::kDeferred:
-        AddReject(part_, path_, location, m.reason, raw);
+        AddReject(part_, path_, location.Text(), m.reason, raw);
         ++part_records_;
         break;
     }

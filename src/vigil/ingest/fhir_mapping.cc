@@ -124,7 +124,8 @@ std::optional<std::string> CompareVersion(Mapped& m, const Context& context) {
 // Resolves subject and encounter for an event or stay; sets m.subject_id and `stay_id`.
 // Returns a rejection, a deferral, or nullopt when resolved.
 std::optional<Mapped> ResolveSubject(const Fields& f, const EntryInfo& entry,
-                                     const Context& context, Mapped& m, std::string& stay_id) {
+                                     const Context& context, Mapped& m, std::string& stay_id,
+                                     bool with_encounter = true) {
   std::string id;
   switch (Resolve(f.subject, "Patient", context, id)) {
     case Ref::kMissing:
@@ -144,6 +145,7 @@ std::optional<Mapped> ResolveSubject(const Fields& f, const EntryInfo& entry,
     return Reject("reference to no known patient");
   }
   m.subject_id = std::move(id);
+  if (!with_encounter) return std::nullopt;
   std::string encounter;
   const Ref e = Resolve(f.encounter, "Encounter", context, encounter);
   if (e == Ref::kOk && context.encounters.count(encounter)) {
@@ -183,9 +185,9 @@ std::string ConceptName(const Concept& c) { return c.known() ? c.Code() : std::s
 std::optional<Mapped> MapEncounter(const Fields& f, const EntryInfo& entry, const Context& context,
                                    Mapped& m) {
   std::string unused_stay;
-  Fields subject_only = f;
-  subject_only.encounter = {};
-  if (auto r = ResolveSubject(subject_only, entry, context, m, unused_stay)) return r;
+  if (auto r = ResolveSubject(f, entry, context, m, unused_stay, /*with_encounter=*/false)) {
+    return r;
+  }
   if (f.period.start.empty()) return Reject("missing time");
   auto start = ParseTime(f.period.start);
   if (!start) return Reject("unparseable date");
@@ -315,24 +317,23 @@ std::optional<Mapped> MapEvent(const Fields& f, const EntryInfo& entry, const Co
   return std::nullopt;
 }
 
-Mapped MapFields(const Fields& f, const EntryInfo& entry, const Context& context) {
+Mapped MapFields(Fields& f, const EntryInfo& entry, const Context& context) {
   Mapped m;
-  std::string id(f.id);
-  if (id.empty() && entry.full_url.starts_with("urn:uuid:")) {
-    id = std::string(entry.full_url.substr(std::string_view("urn:uuid:").size()));
+  if (f.id.empty() && entry.full_url.starts_with("urn:uuid:")) {
+    f.id = entry.full_url.substr(std::string_view("urn:uuid:").size());
   }
-  if (id.empty()) return Reject("missing id");
-  m.source = fmt::format("{}/{}", f.type, id);
-  if (OneOf(f.status, kVoidStatuses)) return Skip(fmt::format("status {}", f.status));
-  Fields with_id = f;
-  with_id.id = id;
+  if (f.id.empty()) return Reject("missing id");
+  m.source.reserve(f.type.size() + 1 + f.id.size());
+  m.source.append(f.type).push_back('/');
+  m.source.append(f.id);
+  if (OneOf(f.status, kVoidStatuses)) return Skip(fmt::format("status {} ({})", f.status, f.type));
   std::optional<Mapped> problem;
   if (f.type == "Patient") {
-    problem = MapPatient(with_id, m);
+    problem = MapPatient(f, m);
   } else if (f.type == "Encounter") {
-    problem = MapEncounter(with_id, entry, context, m);
+    problem = MapEncounter(f, entry, context, m);
   } else {
-    problem = MapEvent(with_id, entry, context, m);
+    problem = MapEvent(f, entry, context, m);
   }
   if (problem) {
     problem->source = m.source;
@@ -357,6 +358,14 @@ Mapped MapFields(const Fields& f, const EntryInfo& entry, const Context& context
 
 }  // namespace
 
+bool IsMappedType(std::string_view type) {
+  return type == "Patient" || type == "Encounter" || OneOf(type, kEventTypes);
+}
+
+std::string SkippedTypeReason(std::string_view type) {
+  return fmt::format("resource type {}", type);
+}
+
 int ResourceRank(std::string_view resource_type) {
   if (resource_type == "Patient") return 0;
   if (resource_type == "Encounter") return 1;
@@ -369,9 +378,7 @@ Mapped MapResource(simdjson::ondemand::object resource, const EntryInfo& entry,
   auto type_error = resource.find_field_unordered("resourceType").get_string().get(type);
   if (type_error == simdjson::NO_SUCH_FIELD) return Reject("not a FHIR resource (no resourceType)");
   if (type_error) return Reject("malformed JSON");
-  if (type != "Patient" && type != "Encounter" && !OneOf(type, kEventTypes)) {
-    return Skip(fmt::format("resource type {}", type));
-  }
+  if (!IsMappedType(type)) return Skip(SkippedTypeReason(type));
   bool reset = false;
   if (resource.reset().get(reset)) return Reject("malformed JSON");
   Fields fields;

@@ -86,6 +86,11 @@ Mapped MapResource(simdjson::ondemand::object resource, const EntryInfo& entry,
 void CommitResource(Mapped& mapped, std::string_view full_url, Context& context,
                     store::Batch& batch);
 
+// True for the resource types vigil maps (Patient, Encounter and the event types above).
+bool IsMappedType(std::string_view resource_type);
+// The skip reason for a resource type vigil does not map: "resource type Claim".
+std::string SkippedTypeReason(std::string_view resource_type);
+
 // "Patient" -> 0, "Encounter" -> 1, anything else -> 2: the order resources are read in, so that
 // what they reference is known first.
 int ResourceRank(std::string_view resource_type);

@@ -50,11 +50,10 @@ Status IngestAll(store::Store& store, IngestSession& session, const std::vector<
       session.CountUnchanged(static_cast<int64_t>(fs::file_size(files[i], ec)));
       continue;
     }
-    const fhir::PartSink sink = {
-        [&session](store::Batch part, int64_t bytes) {
-          return session.AddPart(std::move(part), bytes);
-        },
-        [&session] { return session.WritePending(); }};
+    const fhir::PartSink sink = {[&session](store::Batch part, int64_t bytes) {
+                                   return session.AddPart(std::move(part), bytes);
+                                 },
+                                 [&session] { return session.WritePending(); }};
     VIGIL_RETURN_IF_ERROR(fhir::ReadFile(files[i], context, parser, sink));
     VIGIL_RETURN_IF_ERROR(session.EndFile(files[i], sha256));
   }
