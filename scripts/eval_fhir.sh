@@ -39,10 +39,10 @@ for set in synthea bulk-10-patients r4-examples; do
     'stays ' || kind, count(*) FROM stays GROUP BY kind UNION ALL SELECT 'events', count(*) FROM \
     event_data ORDER BY 1" | awk -F'\t' '{printf "  %8d  %s\n", $2, $1}'
   echo "-- skipped, by reason"
-  "$vigil" query --store "$store" "SELECT reason, sum(count) FROM ingest_skips GROUP BY 1 ORDER \
+  "$vigil" query --store "$store" "SELECT reason, sum(count)::BIGINT FROM ingest_skips GROUP BY 1 ORDER \
     BY 2 DESC, 1" | awk -F'\t' '{printf "  %8d  %s\n", $2, $1}'
   echo "-- rejected, by reason and resource type"
-  "$vigil" query --store "$store" "SELECT reason, coalesce(nullif(regexp_extract(raw::VARCHAR, \
+  "$vigil" query --store "$store" "SELECT reason, coalesce(nullif(regexp_extract(decode(raw), \
     '\"resourceType\"\\s*:\\s*\"([A-Za-z]+)\"', 1), ''), '(none)') AS type, count(*) FROM rejects \
     GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2" | awk -F'\t' '{printf "  %8d  %-55s %s\n", $3, $1, $2}'
 done

@@ -133,8 +133,11 @@ class FileIngester {
             if (field.value().get_object().get(resource)) return false;
             // The type first, so that entries of types vigil does not map are not parsed again.
             std::string_view type;
-            if (!resource.find_field_unordered("resourceType").get_string().get(type)) {
-              e.type = std::string(type);
+            auto error = resource.find_field_unordered("resourceType").get_string().get(type);
+            if (!error) e.type = std::string(type);
+            // A parse error leaves the iterator unusable; only these two may be recovered from.
+            if (error && error != simdjson::NO_SUCH_FIELD && error != simdjson::INCORRECT_TYPE) {
+              return false;
             }
             bool reset = false;
             if (resource.reset().get(reset) || resource.raw_json().get(e.raw)) return false;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -16,7 +17,8 @@ using base::Status;
 
 namespace {
 
-constexpr size_t kInitialLineBuffer = 8 << 20;
+constexpr size_t kMaxInitialLineBuffer = 8 << 20;
+constexpr size_t kMinInitialLineBuffer = 64 << 10;
 constexpr size_t kReadBlock = 1 << 20;
 constexpr unsigned kGzipBuffer = 1 << 18;
 
@@ -74,8 +76,13 @@ Result<std::unique_ptr<LineReader>> LineReader::Open(const fs::path& path) {
     if (source->file == nullptr) return base::IoError(SystemError("cannot open", path));
   }
   auto reader = std::unique_ptr<LineReader>(new LineReader(std::move(source)));
-  reader->capacity_ = kInitialLineBuffer;
-  reader->buffer_ = std::make_unique<char[]>(reader->capacity_ + simdjson::SIMDJSON_PADDING);
+  // Small files get a small buffer; a gzip file's size says little about its content.
+  std::error_code ec;
+  const uintmax_t size = IsGzip(path) ? kMaxInitialLineBuffer : fs::file_size(path, ec);
+  reader->capacity_ = std::clamp<size_t>(ec ? kMaxInitialLineBuffer : static_cast<size_t>(size),
+                                         kMinInitialLineBuffer, kMaxInitialLineBuffer);
+  reader->buffer_ =
+      std::make_unique_for_overwrite<char[]>(reader->capacity_ + simdjson::SIMDJSON_PADDING);
   return reader;
 }
 
@@ -87,7 +94,7 @@ Status LineReader::Fill() {
   if (begin_ > 0) {
     std::memmove(buffer_.get(), buffer_.get() + begin_, tail);
   } else if (tail == capacity_) {
-    auto bigger = std::make_unique<char[]>(2 * capacity_ + simdjson::SIMDJSON_PADDING);
+    auto bigger = std::make_unique_for_overwrite<char[]>(2 * capacity_ + simdjson::SIMDJSON_PADDING);
     std::memcpy(bigger.get(), buffer_.get(), tail);
     buffer_ = std::move(bigger);
     capacity_ *= 2;

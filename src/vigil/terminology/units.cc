@@ -174,10 +174,11 @@ const UnitDef* FindUnit(std::string_view given) {
       break;
     }
   }
-  std::string stripped = StripAnnotations(unit);
-  if (stripped.empty()) stripped = "1";  // a bare annotation such as {score} is dimensionless
+  const std::string stripped = StripAnnotations(unit);
+  // A bare annotation such as {score} is dimensionless.
+  const std::string_view key = stripped.empty() ? std::string_view("1") : stripped;
   for (const UnitDef& u : kUnits) {
-    if (u.unit == stripped) return &u;
+    if (u.unit == key) return &u;
   }
   return nullptr;
 }
