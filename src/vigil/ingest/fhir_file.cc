@@ -14,11 +14,6 @@ using base::Status;
 
 namespace {
 
-// A part is handed to the session after this many events or records, bounding what the reader
-// holds between hand-overs.
-constexpr size_t kPartEvents = 1 << 16;
-constexpr int64_t kPartRecords = 1 << 14;
-
 bool IsNdjson(const fs::path& path) {
   const std::string name = path.filename().string();
   return name.ends_with(".ndjson") || name.ends_with(".ndjson.gz");
@@ -219,7 +214,8 @@ class FileIngester {
   }
 
   bool PartFull() const {
-    return part_.events.size() >= kPartEvents || part_records_ >= kPartRecords;
+    return part_.events.size() >= sink_.part_events ||
+           static_cast<size_t>(part_records_) >= sink_.part_events;
   }
 
   Status HandOver(int64_t file_bytes) {

@@ -23,6 +23,9 @@ struct PartSink {
   std::function<base::Status(store::Batch part, int64_t bytes)> add_part;
   // Writes what was handed over so far (a later part replaces some of its rows).
   std::function<base::Status()> write_pending;
+  // A part is handed over once it holds this many events or records, bounding what the reader
+  // holds between hand-overs. Parts as large as the session's commit groups avoid re-interning.
+  size_t part_events = 1 << 20;
 };
 
 // Reads `path` (.ndjson / .ndjson.gz streamed by line, anything else as one JSON document) with

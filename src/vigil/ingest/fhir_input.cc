@@ -94,7 +94,8 @@ Status LineReader::Fill() {
   if (begin_ > 0) {
     std::memmove(buffer_.get(), buffer_.get() + begin_, tail);
   } else if (tail == capacity_) {
-    auto bigger = std::make_unique_for_overwrite<char[]>(2 * capacity_ + simdjson::SIMDJSON_PADDING);
+    auto bigger =
+        std::make_unique_for_overwrite<char[]>(2 * capacity_ + simdjson::SIMDJSON_PADDING);
     std::memcpy(bigger.get(), buffer_.get(), tail);
     buffer_ = std::move(bigger);
     capacity_ *= 2;

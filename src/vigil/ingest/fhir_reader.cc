@@ -39,7 +39,8 @@ Result<fhir::Context> LoadContext(store::Store& store) {
   return context;
 }
 
-Status IngestAll(store::Store& store, IngestSession& session, const std::vector<fs::path>& files) {
+Status IngestAll(store::Store& store, IngestSession& session, const std::vector<fs::path>& files,
+                 size_t commit_events) {
   VIGIL_ASSIGN_OR_RETURN(fhir::Context context, LoadContext(store));
   simdjson::ondemand::parser parser;
   fhir::HashAhead hashes(files);
@@ -53,7 +54,7 @@ Status IngestAll(store::Store& store, IngestSession& session, const std::vector<
     const fhir::PartSink sink = {[&session](store::Batch part, int64_t bytes) {
                                    return session.AddPart(std::move(part), bytes);
                                  },
-                                 [&session] { return session.WritePending(); }};
+                                 [&session] { return session.WritePending(); }, commit_events};
     VIGIL_RETURN_IF_ERROR(fhir::ReadFile(files[i], context, parser, sink));
     VIGIL_RETURN_IF_ERROR(session.EndFile(files[i], sha256));
   }
@@ -76,7 +77,7 @@ Result<store::RunSummary> IngestFhir(store::Store& store, const IngestRequest& r
   VIGIL_ASSIGN_OR_RETURN(auto session,
                          IngestSession::Start(store, "fhir", request.arguments,
                                               static_cast<int64_t>(files.size()), session_options));
-  Status s = IngestAll(store, *session, files);
+  Status s = IngestAll(store, *session, files, options.commit_events);
   if (!s.ok()) {
     (void)session->Finish(/*failed=*/true);
     return s;

@@ -44,7 +44,9 @@ struct Batch {
   std::vector<ReferenceScore> reference_scores;
   EventColumns events;                       // appended
   std::vector<std::string> replace_sources;  // events with these `source` values are deleted first
-  std::vector<RecordVersion> record_versions;  // inserted, or replacing the row of the same source
+  // Inserted. A record whose version is stored already must be in replace_sources: its old version
+  // row is deleted with its events (else WriteBatch fails on the duplicate).
+  std::vector<RecordVersion> record_versions;
   std::vector<Reject> rejects;
   std::vector<IngestedFile> files;
   std::vector<SkipCount> skips;

@@ -293,6 +293,7 @@ TEST(StoreTest, RecordVersionsRoundTrip) {
   ASSERT_TRUE((*store)->WriteBatch(*run, b).ok());
   Batch update;
   update.record_versions.push_back({"Observation/1", "4", std::nullopt, ""});
+  update.replace_sources.push_back("Observation/1");
   ASSERT_TRUE((*store)->WriteBatch(*run, update).ok());
   auto versions = (*store)->RecordVersions();
   ASSERT_TRUE(versions.ok());
