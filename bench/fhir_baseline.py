@@ -123,7 +123,7 @@ def main():
     stays = pd.DataFrame(rows[1], columns=["stay_id", "subject_id", "class", "start", "end"])
     events = pd.DataFrame(rows[2], columns=["subject_id", "time", "code", "numeric_value",
                                             "text_value", "unit", "stay_id", "source"])
-    events["time"] = pd.to_datetime(events["time"], utc=True, format="ISO8601")
+    events["time"] = pd.to_datetime(events["time"], utc=True, errors="coerce")
     seconds = time.perf_counter() - start
     print(f"files {files} bytes {size} subjects {len(subjects)} stays {len(stays)} "
           f"events {len(events)} seconds {seconds:.3f}")
