@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   cli::AddStatsCommand(app, global, exit_code);
   cli::AddTimelineCommand(app, global, exit_code);
   cli::AddModelsCommand(app, global, exit_code);
+  cli::AddQueryCommand(app, exit_code);
 
   try {
     app.parse(argc, argv);

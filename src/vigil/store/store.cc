@@ -175,52 +175,71 @@ const std::vector<std::string> kFileNames = {"file_sha256", "path",     "run_id"
                                              "stored",      "rejected", "skipped"};
 const std::vector<duckdb_type> kSkipTypes = {kBigint, kVarchar, kBigint};
 
-Status WriteSubjects(duck::Connection& conn, const std::vector<Subject>& subjects,
-                     const KeyMaps& keys) {
-  if (subjects.empty()) return Status::Ok();
-  VIGIL_ASSIGN_OR_RETURN(
-      auto app,
-      conn.CreateQueryAppender("INSERT OR REPLACE INTO subjects SELECT * FROM appended_data",
-                               kSubjectTypes, kSubjectNames));
-  return AppendAll(app, kSubjectTypes, subjects,
-                   [&keys](duck::AppendChunk& c, size_t r, const Subject& s) {
-                     c.SetInt32(0, r, keys.subjects.at(s.subject_id));
-                     c.SetString(1, r, s.subject_id);
-                     c.SetString(2, r, s.source);
-                     SetOptString(c, 3, r, s.sex);
-                     if (s.birth_date) {
-                       c.SetInt32(4, r, *s.birth_date);
-                     } else {
-                       c.SetNull(4, r);
-                     }
-                     SetOptString(c, 5, r, s.race);
-                     SetOptString(c, 6, r, s.ethnicity);
-                   });
+// Writes `items` into `table`: rows that `exists` says are stored already through INSERT OR
+// REPLACE, the others through a plain appender (several times faster: no merge with the stored
+// rows).
+template <typename T, typename Exists, typename Fill>
+Status Upsert(duck::Connection& conn, std::string_view table, const std::vector<duckdb_type>& types,
+              const std::vector<std::string>& names, const std::vector<T>& items, Exists exists,
+              Fill fill) {
+  std::vector<T> fresh, replaced;
+  for (const T& item : items) (exists(item) ? replaced : fresh).push_back(item);
+  if (!replaced.empty()) {
+    VIGIL_ASSIGN_OR_RETURN(
+        auto app, conn.CreateQueryAppender(
+                      fmt::format("INSERT OR REPLACE INTO {} SELECT * FROM appended_data", table),
+                      types, names));
+    VIGIL_RETURN_IF_ERROR(AppendAll(app, types, replaced, fill));
+  }
+  if (fresh.empty()) return Status::Ok();
+  VIGIL_ASSIGN_OR_RETURN(auto app, conn.CreateAppender(table));
+  return AppendAll(app, types, fresh, fill);
 }
 
-Status WriteStays(duck::Connection& conn, const std::vector<Stay>& stays, const KeyMaps& keys) {
+Status WriteSubjects(duck::Connection& conn, const std::vector<Subject>& subjects,
+                     const KeyMaps& before, const KeyMaps& keys) {
+  if (subjects.empty()) return Status::Ok();
+  return Upsert(
+      conn, "subjects", kSubjectTypes, kSubjectNames, subjects,
+      [&before](const Subject& s) { return before.subjects.count(s.subject_id) > 0; },
+      [&keys](duck::AppendChunk& c, size_t r, const Subject& s) {
+        c.SetInt32(0, r, keys.subjects.at(s.subject_id));
+        c.SetString(1, r, s.subject_id);
+        c.SetString(2, r, s.source);
+        SetOptString(c, 3, r, s.sex);
+        if (s.birth_date) {
+          c.SetInt32(4, r, *s.birth_date);
+        } else {
+          c.SetNull(4, r);
+        }
+        SetOptString(c, 5, r, s.race);
+        SetOptString(c, 6, r, s.ethnicity);
+      });
+}
+
+Status WriteStays(duck::Connection& conn, const std::vector<Stay>& stays, const KeyMaps& before,
+                  const KeyMaps& keys) {
   if (stays.empty()) return Status::Ok();
-  VIGIL_ASSIGN_OR_RETURN(
-      auto app, conn.CreateQueryAppender("INSERT OR REPLACE INTO stays SELECT * FROM appended_data",
-                                         kStayTypes, kStayNames));
-  return AppendAll(app, kStayTypes, stays, [&keys](duck::AppendChunk& c, size_t r, const Stay& s) {
-    c.SetInt32(0, r, keys.stays.at(s.stay_id));
-    c.SetString(1, r, s.stay_id);
-    c.SetInt32(2, r, keys.subjects.at(s.subject_id));
-    c.SetString(3, r, s.subject_id);
-    c.SetString(4, r, s.kind);
-    SetOptTime(c, 5, r, s.start);
-    SetOptTime(c, 6, r, s.end);
-    SetOptTime(c, 7, r, s.hospital_admit);
-    SetOptDouble(c, 8, r, s.age_years);
-    SetOptDouble(c, 9, r, s.height_cm);
-    SetOptDouble(c, 10, r, s.weight_kg);
-    SetOptString(c, 11, r, s.unit);
-    SetOptString(c, 12, r, s.disposition);
-    SetOptString(c, 13, r, s.type);
-    SetOptString(c, 14, r, s.location);
-    c.SetString(15, r, s.source);
-  });
+  const auto exists = [&before](const Stay& s) { return before.stays.count(s.stay_id) > 0; };
+  return Upsert(conn, "stays", kStayTypes, kStayNames, stays, exists,
+                [&keys](duck::AppendChunk& c, size_t r, const Stay& s) {
+                  c.SetInt32(0, r, keys.stays.at(s.stay_id));
+                  c.SetString(1, r, s.stay_id);
+                  c.SetInt32(2, r, keys.subjects.at(s.subject_id));
+                  c.SetString(3, r, s.subject_id);
+                  c.SetString(4, r, s.kind);
+                  SetOptTime(c, 5, r, s.start);
+                  SetOptTime(c, 6, r, s.end);
+                  SetOptTime(c, 7, r, s.hospital_admit);
+                  SetOptDouble(c, 8, r, s.age_years);
+                  SetOptDouble(c, 9, r, s.height_cm);
+                  SetOptDouble(c, 10, r, s.weight_kg);
+                  SetOptString(c, 11, r, s.unit);
+                  SetOptString(c, 12, r, s.disposition);
+                  SetOptString(c, 13, r, s.type);
+                  SetOptString(c, 14, r, s.location);
+                  c.SetString(15, r, s.source);
+                });
 }
 
 Status WriteScores(duck::Connection& conn, const std::vector<ReferenceScore>& scores) {
@@ -337,15 +356,53 @@ Status WriteAccounting(duck::Connection& conn, int64_t run_id, const Batch& batc
                   batch.counts.skipped, run_id));
 }
 
+const std::vector<duckdb_type> kVersionTypes = {kVarchar, kVarchar, kTimestamp, kVarchar};
+const std::vector<std::string> kVersionNames = {"source", "version_id", "last_updated",
+                                                "content_hash"};
+
+// The rows of the records in `replace_sources` are deleted first; the new rows are appended.
+Status WriteVersions(duck::Connection& conn, const std::vector<RecordVersion>& versions,
+                     const std::vector<std::string>& replace_sources) {
+  if (!replace_sources.empty()) {
+    VIGIL_ASSIGN_OR_RETURN(
+        auto doomed,
+        conn.CreateQueryAppender(
+            "DELETE FROM record_versions WHERE source IN (SELECT source FROM appended_data)",
+            {kVarchar}, {"source"}));
+    VIGIL_RETURN_IF_ERROR(AppendAll(doomed, {kVarchar}, replace_sources,
+                                    [](duck::AppendChunk& c, size_t r, const std::string& source) {
+                                      c.SetString(0, r, source);
+                                    }));
+  }
+  if (versions.empty()) return Status::Ok();
+  VIGIL_ASSIGN_OR_RETURN(auto app, conn.CreateAppender("record_versions"));
+  return AppendAll(app, kVersionTypes, versions,
+                   [](duck::AppendChunk& c, size_t r, const RecordVersion& v) {
+                     c.SetString(0, r, v.source);
+                     if (v.version_id.empty()) {
+                       c.SetNull(1, r);
+                     } else {
+                       c.SetString(1, r, v.version_id);
+                     }
+                     SetOptTime(c, 2, r, v.last_updated);
+                     if (v.content_hash.empty()) {
+                       c.SetNull(3, r);
+                     } else {
+                       c.SetString(3, r, v.content_hash);
+                     }
+                   });
+}
+
 Status WriteAll(duck::Connection& conn, int64_t run_id, const Batch& batch, const KeyMaps& before,
                 KeyMaps& after, EventScanSource& scan) {
   VIGIL_ASSIGN_OR_RETURN(BatchKeys bk, ResolveKeys(batch, after));
   VIGIL_RETURN_IF_ERROR(DeleteSources(conn, batch.replace_sources, before));
-  VIGIL_RETURN_IF_ERROR(WriteSubjects(conn, batch.subjects, after));
-  VIGIL_RETURN_IF_ERROR(WriteStays(conn, batch.stays, after));
+  VIGIL_RETURN_IF_ERROR(WriteSubjects(conn, batch.subjects, before, after));
+  VIGIL_RETURN_IF_ERROR(WriteStays(conn, batch.stays, before, after));
   VIGIL_RETURN_IF_ERROR(WriteScores(conn, batch.reference_scores));
   VIGIL_RETURN_IF_ERROR(WriteDictionaries(conn, bk));
   VIGIL_RETURN_IF_ERROR(WriteEvents(conn, batch.events, bk, scan));
+  VIGIL_RETURN_IF_ERROR(WriteVersions(conn, batch.record_versions, batch.replace_sources));
   return WriteAccounting(conn, run_id, batch);
 }
 
@@ -415,7 +472,8 @@ Status CreateOrMigrate(duck::Connection& conn, const fs::path& path) {
           fmt::format("{} is a DuckDB database but not a vigil store", path.string()));
     }
     return InTransaction(conn, [&]() -> Status {
-      VIGIL_RETURN_IF_ERROR(conn.Exec(kCreateSchemaSql));
+      VIGIL_RETURN_IF_ERROR(conn.Exec(kSchemaVersion1Sql));
+      for (std::string_view migration : kMigrations) VIGIL_RETURN_IF_ERROR(conn.Exec(migration));
       return conn.Exec(
           fmt::format("INSERT INTO vigil_meta VALUES ('schema_version', '{}'), ('created_by', {})",
                       kSchemaVersion, duck::SqlLiteral(fmt::format("vigil {}", base::Version()))));
@@ -538,11 +596,41 @@ Status Store::WriteBatch(int64_t run_id, const Batch& batch) {
   duck::Connection& conn = *impl_->conn;
   VIGIL_RETURN_IF_ERROR(EnsureKeys());
   KeyMaps pending = *impl_->keys;
-  Status s = InTransaction(
-      conn, [&] { return WriteAll(conn, run_id, batch, *impl_->keys, pending, impl_->scan); });
-  if (!s.ok()) return s.WithContext("writing to the store");
+  const auto write = [&] {
+    return WriteAll(conn, run_id, batch, *impl_->keys, pending, impl_->scan);
+  };
+  Status s = in_transaction_ ? write() : InTransaction(conn, write);
+  if (!s.ok()) {
+    if (in_transaction_) (void)RollbackTransaction();
+    return s.WithContext("writing to the store");
+  }
   impl_->keys = std::move(pending);
   return Status::Ok();
+}
+
+Status Store::BeginTransaction() {
+  if (in_transaction_) return base::FailedPreconditionError("a store transaction is already open");
+  VIGIL_RETURN_IF_ERROR(impl_->conn->Exec("BEGIN TRANSACTION"));
+  in_transaction_ = true;
+  return Status::Ok();
+}
+
+Status Store::CommitTransaction() {
+  if (!in_transaction_) return base::FailedPreconditionError("no store transaction is open");
+  in_transaction_ = false;
+  Status s = impl_->conn->Exec("COMMIT");
+  if (!s.ok()) {
+    (void)impl_->conn->Exec("ROLLBACK");
+    impl_->keys.reset();  // keys assigned inside the transaction are gone
+  }
+  return s;
+}
+
+Status Store::RollbackTransaction() {
+  if (!in_transaction_) return Status::Ok();
+  in_transaction_ = false;
+  impl_->keys.reset();  // reloaded from the store on next use
+  return impl_->conn->Exec("ROLLBACK");
 }
 
 Status Store::EnsureKeys() {
@@ -648,6 +736,24 @@ Result<std::unordered_set<std::string>> Store::IngestedFileHashes() {
 
 Result<std::unordered_set<std::string>> Store::StayIds() {
   return StringSet(*impl_->conn, "SELECT stay_id FROM stays");
+}
+
+Result<std::unordered_map<std::string, RecordVersion>> Store::RecordVersions() {
+  VIGIL_ASSIGN_OR_RETURN(
+      auto r, impl_->conn->Query("SELECT source, coalesce(version_id, ''), last_updated, "
+                                 "coalesce(content_hash, '') FROM record_versions"));
+  std::unordered_map<std::string, RecordVersion> out;
+  while (auto chunk = r.Next()) {
+    for (size_t i = 0; i < chunk->size(); ++i) {
+      RecordVersion v;
+      v.source = chunk->GetString(0, i);
+      v.version_id = chunk->GetString(1, i);
+      if (!chunk->IsNull(2, i)) v.last_updated = base::FromMicros(chunk->GetInt64(2, i));
+      v.content_hash = chunk->GetString(3, i);
+      out.emplace(v.source, std::move(v));
+    }
+  }
+  return out;
 }
 
 Result<std::unordered_set<std::string>> Store::SubjectIds() {
