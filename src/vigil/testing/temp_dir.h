@@ -26,7 +26,8 @@ class TempDir {
 // The folder of the vigil source tree, for fixtures (the environment's VIGIL_SOURCE_DIR, else the
 // source folder this test was configured from).
 std::filesystem::path SourceDir();
-// The build folder, for the built `vigil` binary (VIGIL_BINARY_DIR, else the configured build folder).
+// The build folder, for the built `vigil` binary (VIGIL_BINARY_DIR, else the configured build
+// folder).
 std::filesystem::path BinaryDir();
 
 }  // namespace vigil::testing
