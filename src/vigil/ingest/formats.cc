@@ -1,10 +1,18 @@
 #include "vigil/ingest/formats.h"
 
+#include "vigil/ingest/physionet2012.h"
+#include "vigil/ingest/physionet2019.h"
+
 namespace vigil::ingest {
 
 const std::vector<Format>& Formats() {
   // One entry per reader; each reader's header declares the function named here.
-  static const std::vector<Format> kFormats = {};
+  static const std::vector<Format> kFormats = {
+      {"physionet2012",
+       "PhysioNet 2012 record files (*.txt); outcomes with --outcomes Outcomes-a.txt",
+       IngestPhysioNet2012},
+      {"physionet2019", "PhysioNet 2019 hourly files (*.psv)", IngestPhysioNet2019},
+  };
   return kFormats;
 }
 

@@ -111,6 +111,9 @@ Status IngestSession::AddFile(FileOutput file) {
                            std::make_move_iterator(b.subjects.end()));
   pending_.stays.insert(pending_.stays.end(), std::make_move_iterator(b.stays.begin()),
                         std::make_move_iterator(b.stays.end()));
+  pending_.stay_updates.insert(pending_.stay_updates.end(),
+                               std::make_move_iterator(b.stay_updates.begin()),
+                               std::make_move_iterator(b.stay_updates.end()));
   pending_.reference_scores.insert(pending_.reference_scores.end(), b.reference_scores.begin(),
                                    b.reference_scores.end());
   pending_.events.Append(b.events);
@@ -134,6 +137,10 @@ Status IngestSession::AddFile(FileOutput file) {
 Status IngestSession::Flush() {
   if (pending_.files.empty() && pending_.size() == 0) return Status::Ok();
   Status s = store_.WriteBatch(run_id_, pending_);
+  if (s.ok()) {
+    spdlog::debug("ingest: committed {} files ({} events)", pending_.files.size(),
+                  pending_.events.size());
+  }
   // Keep the event columns' capacity for the next group; drop the rest.
   store::EventColumns events = std::move(pending_.events);
   events.Clear();
@@ -230,20 +237,56 @@ class ReadAhead {
   std::vector<std::thread> threads_;
 };
 
+// Reads, parses and adds one trailing file on the calling thread.
+Status AddTrailingFile(IngestSession& session, const fs::path& path, const ReadTrailingFn& read) {
+  VIGIL_ASSIGN_OR_RETURN(std::string content, base::ReadFile(path));
+  FileOutput out;
+  out.path = path;
+  out.sha256 = base::Sha256Hex(content);
+  out.content = std::move(content);
+  if (session.AlreadyIngested(out.sha256)) {
+    session.CountUnchanged(static_cast<int64_t>(out.content.size()));
+    return Status::Ok();
+  }
+  read(out, session);
+  return session.AddFile(std::move(out));
+}
+
 }  // namespace
 
 Result<store::RunSummary> IngestFiles(store::Store& store, const std::vector<fs::path>& inputs,
                                       const ReadFileFn& read, FilesOptions options) {
   VIGIL_ASSIGN_OR_RETURN(std::vector<fs::path> files,
                          base::ListInputFiles(inputs, options.suffixes));
+  if (!options.trailing_files.empty() && !options.read_trailing) {
+    return base::InternalError("trailing files without a reader");
+  }
+  for (const fs::path& path : options.trailing_files) {
+    std::error_code ec;
+    if (!fs::is_regular_file(path, ec)) {
+      return base::NotFoundError(fmt::format("no such file: {}", path.string()));
+    }
+    // A trailing file inside an input folder is read once, as a trailing file.
+    std::erase_if(files, [&](const fs::path& f) { return fs::equivalent(f, path, ec); });
+  }
   VIGIL_ASSIGN_OR_RETURN(auto known, store.IngestedFileHashes());
-  VIGIL_ASSIGN_OR_RETURN(auto session,
-                         IngestSession::Start(store, options.format, options.arguments,
-                                              static_cast<int64_t>(files.size()), options.session));
-  ReadAhead ahead(files, known, read);
-  for (size_t i = 0; i < files.size(); ++i) {
-    Result<FileOutput> out = ahead.Take(i);
-    Status s = out.ok() ? session->AddFile(std::move(out).value()) : out.status();
+  const auto files_in = static_cast<int64_t>(files.size() + options.trailing_files.size());
+  VIGIL_ASSIGN_OR_RETURN(
+      auto session,
+      IngestSession::Start(store, options.format, options.arguments, files_in, options.session));
+  {
+    ReadAhead ahead(files, known, read);
+    for (size_t i = 0; i < files.size(); ++i) {
+      Result<FileOutput> out = ahead.Take(i);
+      Status s = out.ok() ? session->AddFile(std::move(out).value()) : out.status();
+      if (!s.ok()) {
+        (void)session->Finish(/*failed=*/true);
+        return s;
+      }
+    }
+  }
+  for (const fs::path& path : options.trailing_files) {
+    Status s = AddTrailingFile(*session, path, options.read_trailing);
     if (!s.ok()) {
       (void)session->Finish(/*failed=*/true);
       return s;

@@ -78,13 +78,16 @@ class IngestSession {
   ~IngestSession();
 
   int64_t run_id() const { return run_id_; }
+  // True when a stay with this id is in the store or came with a file added earlier in this run.
+  bool KnownStay(const std::string& stay_id) const { return stays_.count(stay_id) > 0; }
   // True when a file with this content is in the store or was added earlier in this run.
   bool AlreadyIngested(const std::string& sha256) const { return seen_.count(sha256) > 0; }
   // Counts a file that was skipped because it was already ingested.
   void CountUnchanged(int64_t bytes);
 
-  // Takes one file's output. Commits when enough is pending. On error the run should be finished
-  // as failed; files committed before stay in the store.
+  // Takes one file's output. Commits when enough is pending (logging "committed N files" at debug
+  // level). On error the run should be finished as failed; files committed before stay in the
+  // store.
   base::Status AddFile(FileOutput file);
   base::Status Flush();
   // Flushes, records the run's end ("complete", or "failed" when `failed`), rewrites the reject
@@ -112,11 +115,19 @@ class IngestSession {
 // worker thread: it must not touch shared state.
 using ReadFileFn = std::function<void(FileOutput& out)>;
 
+// Reads a trailing file (see FilesOptions) on the calling thread; `session` tells which stays are
+// known by then.
+using ReadTrailingFn = std::function<void(FileOutput& out, const IngestSession& session)>;
+
 struct FilesOptions {
   std::string format;                 // recorded in the run
   std::string arguments;              // recorded in the run
   std::vector<std::string> suffixes;  // which files under a folder are inputs
   SessionOptions session;
+  // Files ingested after all the inputs, in the order given, once every input has been handed to
+  // the session: files that refer to the stays the inputs bring (PhysioNet 2012 outcomes).
+  std::vector<std::filesystem::path> trailing_files;
+  ReadTrailingFn read_trailing;
 };
 
 // Ingests every input file under `inputs` with `read`; returns the run as stored.

@@ -223,6 +223,25 @@ Status WriteStays(duck::Connection& conn, const std::vector<Stay>& stays, const 
   });
 }
 
+const std::vector<duckdb_type> kStayUpdateTypes = {kVarchar, kTimestamp, kVarchar};
+const std::vector<std::string> kStayUpdateNames = {"stay_id", "end_time", "disposition"};
+
+Status WriteStayUpdates(duck::Connection& conn, const std::vector<StayUpdate>& updates) {
+  if (updates.empty()) return Status::Ok();
+  VIGIL_ASSIGN_OR_RETURN(
+      auto app, conn.CreateQueryAppender(
+                    "UPDATE stays SET end_time = coalesce(u.end_time, stays.end_time), "
+                    "disposition = coalesce(u.disposition, stays.disposition) FROM appended_data u "
+                    "WHERE stays.stay_id = u.stay_id",
+                    kStayUpdateTypes, kStayUpdateNames));
+  return AppendAll(app, kStayUpdateTypes, updates,
+                   [](duck::AppendChunk& c, size_t r, const StayUpdate& u) {
+                     c.SetString(0, r, u.stay_id);
+                     SetOptTime(c, 1, r, u.end);
+                     SetOptString(c, 2, r, u.disposition);
+                   });
+}
+
 Status WriteScores(duck::Connection& conn, const std::vector<ReferenceScore>& scores) {
   if (scores.empty()) return Status::Ok();
   VIGIL_ASSIGN_OR_RETURN(auto app,
@@ -343,6 +362,7 @@ Status WriteAll(duck::Connection& conn, int64_t run_id, const Batch& batch, cons
   VIGIL_RETURN_IF_ERROR(DeleteSources(conn, batch.replace_sources, before));
   VIGIL_RETURN_IF_ERROR(WriteSubjects(conn, batch.subjects, after));
   VIGIL_RETURN_IF_ERROR(WriteStays(conn, batch.stays, after));
+  VIGIL_RETURN_IF_ERROR(WriteStayUpdates(conn, batch.stay_updates));
   VIGIL_RETURN_IF_ERROR(WriteScores(conn, batch.reference_scores));
   VIGIL_RETURN_IF_ERROR(WriteDictionaries(conn, bk));
   VIGIL_RETURN_IF_ERROR(WriteEvents(conn, batch.events, bk, scan));
@@ -648,6 +668,10 @@ Result<std::unordered_set<std::string>> Store::IngestedFileHashes() {
 
 Result<std::unordered_set<std::string>> Store::StayIds() {
   return StringSet(*impl_->conn, "SELECT stay_id FROM stays");
+}
+
+Result<std::unordered_set<std::string>> Store::StayIdsWithDisposition() {
+  return StringSet(*impl_->conn, "SELECT stay_id FROM stays WHERE disposition IS NOT NULL");
 }
 
 Result<std::unordered_set<std::string>> Store::SubjectIds() {

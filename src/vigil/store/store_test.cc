@@ -153,6 +153,34 @@ TEST(StoreTest, ReplacingASourceDeletesItsEvents) {
   EXPECT_EQ((*rows)[0], (std::vector<std::string>{"1", "99"}));
 }
 
+TEST(StoreTest, StayUpdatesSetOnlyTheGivenFields) {
+  testing::TempDir dir;
+  auto store = Store::Open(dir.path() / "s.duckdb", Store::Mode::kReadWrite);
+  ASSERT_TRUE(store.ok());
+  auto run = (*store)->StartRun("test", "args", 2);
+  ASSERT_TRUE(run.ok());
+  ASSERT_TRUE((*store)->WriteBatch(*run, OneStayBatch("s1", "h1")).ok());
+  Batch later;
+  later.stay_updates.push_back({"s1", MakeInstant(2000, 1, 9), "expired"});
+  later.stay_updates.push_back({"nobody", MakeInstant(2000, 1, 9), "alive"});  // ignored
+  ASSERT_TRUE((*store)->WriteBatch(*run, later).ok());
+  auto tl = (*store)->GetTimeline("s1");
+  ASSERT_TRUE(tl.ok());
+  ASSERT_EQ(tl->stays.size(), 1u);
+  EXPECT_EQ(tl->stays[0].end, MakeInstant(2000, 1, 9));
+  EXPECT_EQ(tl->stays[0].disposition, "expired");
+  EXPECT_EQ(tl->stays[0].age_years, 54);  // untouched
+  Batch end_only;
+  end_only.stay_updates.push_back({"s1", MakeInstant(2000, 1, 10), std::nullopt});
+  ASSERT_TRUE((*store)->WriteBatch(*run, end_only).ok());
+  tl = (*store)->GetTimeline("s1");
+  EXPECT_EQ(tl->stays[0].end, MakeInstant(2000, 1, 10));
+  EXPECT_EQ(tl->stays[0].disposition, "expired");
+  auto with = (*store)->StayIdsWithDisposition();
+  ASSERT_TRUE(with.ok());
+  EXPECT_EQ(*with, std::unordered_set<std::string>{"s1"});
+}
+
 TEST(StoreTest, EventForAnUnknownSubjectIsRefusedAndKeysStayConsistent) {
   testing::TempDir dir;
   auto store = Store::Open(dir.path() / "s.duckdb", Store::Mode::kReadWrite);
