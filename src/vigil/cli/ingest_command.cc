@@ -71,6 +71,7 @@ int Run(const IngestFlags& flags, const GlobalOptions& global, const std::string
   request.arguments = command_line;
   request.commit_events = flags.commit_events;
   request.progress = [&progress](const ingest::Progress& p) {
+    if (!progress.Due()) return;
     progress.Update(fmt::format(
         "ingest: {}/{} files, {:.1f} MB, {} stored, {} rejected", base::WithThousands(p.files_done),
         base::WithThousands(p.files_total), static_cast<double>(p.bytes_done) / 1e6,

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <chrono>
 #include <condition_variable>
 #include <map>
 #include <mutex>
@@ -18,6 +19,9 @@ using base::Result;
 using base::Status;
 
 namespace {
+
+// The most events the session reserves room for ahead (about 130 MB).
+constexpr size_t kMaxReservedEvents = 4'000'000;
 
 void MergeSkip(std::vector<store::SkipCount>& skips, std::string_view reason, int64_t count) {
   for (store::SkipCount& s : skips) {
@@ -103,6 +107,14 @@ Status IngestSession::AddFile(FileOutput file) {
       options_.reject_whole_file(file, "duplicate record: stay already stored from another file");
     }
   }
+  // A group holds at most commit_events events (unless one file has more), in one allocation made
+  // ahead: growing a multi-million-event buffer by doubling costs more than parsing its events
+  // (copies and page faults).
+  const size_t n = b.events.size();
+  if (!pending_.events.empty() && pending_.events.size() + n > options_.commit_events) {
+    VIGIL_RETURN_IF_ERROR(Flush());
+  }
+  pending_.events.Reserve(std::max(std::min(options_.commit_events, kMaxReservedEvents), n));
   for (const store::Stay& s : b.stays) stays_.insert(s.stay_id);
   seen_.insert(file.sha256);
   b.files.push_back({file.sha256, file.path.string(), b.counts});
@@ -136,10 +148,12 @@ Status IngestSession::AddFile(FileOutput file) {
 
 Status IngestSession::Flush() {
   if (pending_.files.empty() && pending_.size() == 0) return Status::Ok();
+  const auto start = std::chrono::steady_clock::now();
   Status s = store_.WriteBatch(run_id_, pending_);
   if (s.ok()) {
-    spdlog::debug("ingest: committed {} files ({} events)", pending_.files.size(),
-                  pending_.events.size());
+    spdlog::debug("ingest: committed {} files ({} events) in {:.3f} s", pending_.files.size(),
+                  pending_.events.size(),
+                  std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   }
   // Keep the event columns' capacity for the next group; drop the rest.
   store::EventColumns events = std::move(pending_.events);
@@ -171,8 +185,9 @@ class ReadAhead {
   ReadAhead(const std::vector<fs::path>& files, const std::unordered_set<std::string>& known,
             const ReadFileFn& read)
       : files_(files), known_(known), read_(read) {
-    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-    const unsigned workers = std::max(1u, std::min(cores - (cores > 1 ? 1 : 0), 4u));
+    // One parser per core (at most four): the writing thread mostly waits for them, and DuckDB's
+    // own threads only work while a group is committed.
+    const unsigned workers = std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
     for (unsigned i = 0; i < workers; ++i) threads_.emplace_back([this] { Work(); });
   }
 
