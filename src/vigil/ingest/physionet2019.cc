@@ -42,6 +42,8 @@ constexpr std::string_view kIculosOutOfOrder = "ICULOS out of order (earlier tha
 constexpr std::string_view kDescriptorsDiffer =
     "stay columns differ from the first row (Age, Gender, Unit1, Unit2, HospAdmTime)";
 constexpr std::string_view kMalformedValue = "malformed value (not a number)";
+constexpr std::string_view kUnrepresentable =
+    "value too large (not a finite number in the canonical unit)";
 constexpr std::string_view kInvalidGender = "invalid Gender (expected 0, 1 or NaN)";
 constexpr std::string_view kInvalidUnit = "invalid Unit1/Unit2 (expected exactly one of them 1)";
 constexpr std::string_view kHospAdmOutOfRange =
@@ -191,15 +193,18 @@ class Reader {
         continue;
       }
       auto v = base::ParseDouble(f[i]);
-      if (!v) {
-        RejectCell(line, i, line.terminated ? kMalformedValue : physionet::kTruncatedLine);
+      if (v) *v *= columns[i].scale;
+      if (!v || !std::isfinite(*v)) {
+        const std::string_view reason = !line.terminated ? physionet::kTruncatedLine
+                                        : v              ? kUnrepresentable
+                                                         : kMalformedValue;
+        RejectCell(line, i, reason);
         continue;
       }
       if (codes_[i] == store::EventColumns::kNone) {
         codes_[i] = b_.events.InternCode(columns[i].code, columns[i].unit);
       }
-      b_.events.AddNumeric(subject_index_, time, codes_[i], *v * columns[i].scale, stay_index_,
-                           source_index_);
+      b_.events.AddNumeric(subject_index_, time, codes_[i], *v, stay_index_, source_index_);
       ++stored_cells_;
     }
   }

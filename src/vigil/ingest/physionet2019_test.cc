@@ -152,6 +152,13 @@ TEST(PhysioNet2019Test, MalformedCellIsTheOnlyReject) {
   EXPECT_EQ(out.batch.rejects[0].raw, Row2019(1, {{"HR", "8O"}, {"Resp", "18"}}));
 }
 
+TEST(PhysioNet2019Test, ValueOverflowingItsUnitIsRejected) {
+  FileOutput out = Read(File2019({Row2019(1, {{"FiO2", "1e307"}})}));
+  ExpectCounts(out, kCellsPerRow + kStayRecords, kStayRecords, 1, kCellsPerRow - 1);
+  EXPECT_EQ(out.batch.rejects[0].reason,
+            "value too large (not a finite number in the canonical unit)");
+}
+
 TEST(PhysioNet2019Test, OutOfRangeCellsAreStoredAsTheyAre) {
   FileOutput out = Read(File2019({Row2019(1, {{"FiO2", "4000"}, {"Temp", "50"}, {"HR", "0"}})}));
   ExpectCounts(out, kCellsPerRow + kStayRecords, 3 + kStayRecords, 0, kCellsPerRow - 3);
