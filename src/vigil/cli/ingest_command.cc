@@ -79,7 +79,11 @@ int Run(const IngestFlags& flags, const GlobalOptions& global, const std::string
   };
   auto run = format->run(**store, request);
   progress.Done();
-  if (!run.ok()) return ReportError(run.status());
+  // A format refusing its arguments (--outcomes where it takes none) is a usage error.
+  if (!run.ok()) {
+    return ReportError(run.status(),
+                       /*usage=*/run.status().code() == base::StatusCode::kInvalidArgument);
+  }
   auto rejects = (*store)->GetRejects(run->run_id);
   if (!rejects.ok()) return ReportError(rejects.status());
   if (global.verbosity > 0) {
