@@ -1,7 +1,10 @@
 // vigil ingest --store S --format F PATH... [--outcomes FILE...]
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <map>
+#include <vector>
 
 #include "vigil/base/text.h"
 #include "vigil/cli/command.h"
@@ -41,8 +44,11 @@ void PrintSummary(const store::RunSummary& run, double seconds, const std::strin
   for (const auto& s : run.skips) {
     std::printf("  skipped   %s %s\n", base::WithThousands(s.count).c_str(), s.reason.c_str());
   }
-  std::map<std::string, int64_t> reasons;
-  for (const auto& r : rejects) ++reasons[r.reason];
+  std::map<std::string, int64_t> counted;
+  for (const auto& r : rejects) ++counted[r.reason];
+  std::vector<std::pair<std::string, int64_t>> reasons(counted.begin(), counted.end());
+  std::stable_sort(reasons.begin(), reasons.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
   for (const auto& [reason, n] : reasons) {
     std::printf("  rejected  %s %s\n", base::WithThousands(n).c_str(), reason.c_str());
   }

@@ -116,6 +116,21 @@ TEST(PhysioNetIngestTest, OutcomesInALaterRun) {
             std::set<std::string>{"2"});
 }
 
+TEST(PhysioNetIngestTest, PhysioNet2012FileRepeatingAStayIsRejectedWhole) {
+  testing::TempDir dir;
+  dir.Write("set-a/1.txt", Record2012("1", "00:07,HR,73\n"));
+  dir.Write("set-a/copy-of-1.txt", Record2012("1", "00:07,HR,74\n"));
+  auto store = OpenStore(dir);
+  auto run = Ingest(*store, "physionet2012", {dir.path() / "set-a"});
+  ASSERT_TRUE(run.ok()) << run.status().ToString();
+  EXPECT_EQ(run->counts.records_in, 7 + 8);  // the second file's 8 lines, header included
+  EXPECT_EQ(run->counts.rejected, 8);
+  EXPECT_EQ(Column(*store, "SELECT DISTINCT reason FROM rejects"),
+            std::set<std::string>{"duplicate record: stay already stored from another file"});
+  EXPECT_EQ(Column(*store, "SELECT numeric_value FROM events WHERE code = 'LOINC/8867-4'"),
+            std::set<std::string>{"73"});
+}
+
 TEST(PhysioNetIngestTest, MissingOutcomesFileIsAnError) {
   testing::TempDir dir;
   WritePhysioNet2012(dir);
