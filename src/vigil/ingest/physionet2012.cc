@@ -1,6 +1,7 @@
 // The PhysioNet 2012 record-file reader. The outcomes reader is in physionet2012_outcomes.cc.
 #include "vigil/ingest/physionet2012.h"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <memory>
@@ -59,6 +60,19 @@ Descriptor DescriptorOf(std::string_view name) {
   if (name == "ICUType") return Descriptor::kIcuType;
   if (name == "Weight") return Descriptor::kWeight;
   return Descriptor::kNone;
+}
+
+// Splits a line into exactly three comma-separated fields; false when it has another count.
+bool SplitLine(std::string_view line, std::array<std::string_view, 3>& fields) {
+  const size_t first = line.find(',');
+  if (first == std::string_view::npos) return false;
+  const size_t second = line.find(',', first + 1);
+  if (second == std::string_view::npos || line.find(',', second + 1) != std::string_view::npos) {
+    return false;
+  }
+  fields = {line.substr(0, first), line.substr(first + 1, second - first - 1),
+            line.substr(second + 1)};
+  return true;
 }
 
 // "HH:MM" (1-3 digit hours, minutes below 60) -> minutes since ICU admission.
@@ -136,8 +150,10 @@ class RecordReader {
  private:
   // The first data line names the stay: "00:00,RecordID,<positive integer>".
   bool StartStay(const Line& first) {
-    auto fields = base::Split(first.text, ',');
-    if (fields.size() != 3 || fields[0] != "00:00" || fields[1] != "RecordID") return false;
+    std::array<std::string_view, 3> fields;
+    if (!SplitLine(first.text, fields) || fields[0] != "00:00" || fields[1] != "RecordID") {
+      return false;
+    }
     auto id = base::ParseInt64(fields[2]);
     if (!id || *id <= 0) return false;
     const std::string stay_id = std::to_string(*id);
@@ -167,14 +183,19 @@ class RecordReader {
   }
 
   void ReadLine(const Line& line) {
-    auto fields = base::Split(line.text, ',');
-    if (fields.size() != 3) return Reject(line, kMalformedLine);
+    std::array<std::string_view, 3> fields;
+    if (!SplitLine(line.text, fields)) return Reject(line, kMalformedLine);
     auto minutes = ParseMinutes(fields[0]);
     if (!minutes) return Reject(line, kMalformedTime);
     if (*minutes > kRecordMinutes) return Reject(line, kTimeOutOfRange);
     if (*minutes < last_minutes_) return Reject(line, kTimeOutOfOrder);
+    if (*minutes != last_minutes_) same_minute_.clear();
     last_minutes_ = *minutes;
-    if (!seen_lines_.insert(line.text).second) return Reject(line, kDuplicateLine);
+    // Lines are in time order, so a repeated line lies among the lines of the same minute.
+    if (std::find(same_minute_.begin(), same_minute_.end(), line.text) != same_minute_.end()) {
+      return Reject(line, kDuplicateLine);
+    }
+    same_minute_.push_back(line.text);
     const std::string_view name = fields[1];
     Descriptor d = DescriptorOf(name);
     if (d == Descriptor::kWeight && (*minutes != 0 || weight_seen_)) d = Descriptor::kNone;
@@ -201,9 +222,11 @@ class RecordReader {
   void ReadDescriptor(const Line& line, Descriptor d, std::string_view name, int64_t minutes,
                       double value) {
     if (minutes != 0) return Reject(line, kDescriptorNotAtStart);
-    if (!seen_descriptors_.insert(static_cast<int>(d)).second) {
+    const uint32_t bit = 1u << static_cast<int>(d);
+    if (seen_descriptors_ & bit) {
       return Reject(line, "duplicate descriptor (" + std::string(name) + " given twice)");
     }
+    seen_descriptors_ |= bit;
     if (d == Descriptor::kWeight) weight_seen_ = true;
     if (d == Descriptor::kRecordId) return Stored();  // StartStay checked it
     if (value == kUnknown) return AddSkip(b_, physionet::kSkipMinusOne);
@@ -251,8 +274,8 @@ class RecordReader {
   std::vector<uint32_t> codes_;  // batch code index per parameter, interned on first use
   int64_t last_minutes_ = 0;
   bool weight_seen_ = false;
-  std::unordered_set<std::string_view> seen_lines_;
-  std::unordered_set<int> seen_descriptors_;
+  std::vector<std::string_view> same_minute_;  // the lines seen at last_minutes_
+  uint32_t seen_descriptors_ = 0;              // bit per Descriptor
 };
 
 }  // namespace
