@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -29,13 +30,19 @@ bool HasSuffix(const std::string& name, const std::vector<std::string>& suffixes
 Result<std::string> ReadFile(const fs::path& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return SysError("cannot open", path);
+  // Read a regular file's known size straight into the string (one read for most files: ingestion
+  // opens thousands); read on to the end for files without a size (pipes, /proc).
   std::string data;
-  off_t size = ::lseek(fd, 0, SEEK_END);
-  if (size > 0) data.reserve(static_cast<size_t>(size));
-  ::lseek(fd, 0, SEEK_SET);
-  char buffer[1 << 16];
+  size_t expected = 0;
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+    expected = static_cast<size_t>(st.st_size);
+    data.resize(expected);
+  }
+  size_t used = 0;
   while (true) {
-    ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (used == data.size()) data.resize(std::max<size_t>(data.size() * 2, 1 << 16));
+    ssize_t n = ::read(fd, data.data() + used, data.size() - used);
     if (n < 0) {
       if (errno == EINTR) continue;
       Status s = SysError("cannot read", path);
@@ -43,8 +50,10 @@ Result<std::string> ReadFile(const fs::path& path) {
       return s;
     }
     if (n == 0) break;
-    data.append(buffer, static_cast<size_t>(n));
+    used += static_cast<size_t>(n);
+    if (expected > 0 && used == expected) break;
   }
+  data.resize(used);
   ::close(fd);
   return data;
 }

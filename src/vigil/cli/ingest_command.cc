@@ -1,7 +1,10 @@
 // vigil ingest --store S --format F PATH... [--outcomes FILE...]
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <map>
+#include <vector>
 
 #include "vigil/base/text.h"
 #include "vigil/cli/command.h"
@@ -16,6 +19,7 @@ struct IngestFlags {
   std::string format;
   std::vector<std::string> inputs;
   std::vector<std::string> outcomes;
+  size_t commit_events = 0;
 };
 
 std::string FormatList() {
@@ -40,8 +44,11 @@ void PrintSummary(const store::RunSummary& run, double seconds, const std::strin
   for (const auto& s : run.skips) {
     std::printf("  skipped   %s %s\n", base::WithThousands(s.count).c_str(), s.reason.c_str());
   }
-  std::map<std::string, int64_t> reasons;
-  for (const auto& r : rejects) ++reasons[r.reason];
+  std::map<std::string, int64_t> counted;
+  for (const auto& r : rejects) ++counted[r.reason];
+  std::vector<std::pair<std::string, int64_t>> reasons(counted.begin(), counted.end());
+  std::stable_sort(reasons.begin(), reasons.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
   for (const auto& [reason, n] : reasons) {
     std::printf("  rejected  %s %s\n", base::WithThousands(n).c_str(), reason.c_str());
   }
@@ -68,7 +75,9 @@ int Run(const IngestFlags& flags, const GlobalOptions& global, const std::string
   for (const auto& p : flags.inputs) request.inputs.emplace_back(p);
   for (const auto& p : flags.outcomes) request.outcomes.emplace_back(p);
   request.arguments = command_line;
+  request.commit_events = flags.commit_events;
   request.progress = [&progress](const ingest::Progress& p) {
+    if (!progress.Due()) return;
     progress.Update(fmt::format(
         "ingest: {}/{} files, {:.1f} MB, {} stored, {} rejected", base::WithThousands(p.files_done),
         base::WithThousands(p.files_total), static_cast<double>(p.bytes_done) / 1e6,
@@ -76,7 +85,11 @@ int Run(const IngestFlags& flags, const GlobalOptions& global, const std::string
   };
   auto run = format->run(**store, request);
   progress.Done();
-  if (!run.ok()) return ReportError(run.status());
+  // A format refusing its arguments (--outcomes where it takes none) is a usage error.
+  if (!run.ok()) {
+    return ReportError(run.status(),
+                       /*usage=*/run.status().code() == base::StatusCode::kInvalidArgument);
+  }
   auto rejects = (*store)->GetRejects(run->run_id);
   if (!rejects.ok()) return ReportError(rejects.status());
   if (global.verbosity > 0) {
@@ -102,6 +115,8 @@ void AddIngestCommand(CLI::App& app, const GlobalOptions& global, const std::str
   sub->add_option("--format", flags->format, "Input format (see above)")->required();
   sub->add_option("--outcomes", flags->outcomes, "Outcome files (physionet2012: Outcomes-a.txt)");
   sub->add_option("inputs", flags->inputs, "Files or folders to ingest")->required();
+  // Hidden: events per transaction (tests make it small to commit often).
+  sub->add_option("--commit-events", flags->commit_events)->group("");
   sub->callback([flags, &global, command_line, &exit_code] {
     exit_code = Run(*flags, global, command_line);
   });

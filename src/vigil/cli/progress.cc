@@ -17,12 +17,15 @@ double TerminalProgress::Elapsed() const {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
 }
 
-void TerminalProgress::Update(const std::string& line) {
-  if (!enabled_) return;
+bool TerminalProgress::Due() const {
+  if (!enabled_) return false;
   const auto now = std::chrono::steady_clock::now();
-  if (now - start_ < std::chrono::seconds(1) || now - last_ < std::chrono::milliseconds(100))
-    return;
-  last_ = now;
+  return now - start_ >= std::chrono::seconds(1) && now - last_ >= std::chrono::milliseconds(100);
+}
+
+void TerminalProgress::Update(const std::string& line) {
+  if (!Due()) return;
+  last_ = std::chrono::steady_clock::now();
   std::fprintf(stderr, "\r\033[K%s", line.c_str());
   std::fflush(stderr);
   shown_ = true;

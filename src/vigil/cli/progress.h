@@ -15,6 +15,8 @@ class TerminalProgress {
 
   // Shows `line` (rate-limited to ten updates a second, silent during the first second).
   void Update(const std::string& line);
+  // True when Update would show a line now: callers skip building it otherwise.
+  bool Due() const;
   // Clears the line.
   void Done();
   // Seconds since construction.

@@ -50,6 +50,12 @@ nlohmann::ordered_json ToJson(const store::Stats& s) {
   return j;
 }
 
+// "2026-11-23T07:52:01.694441Z" -> "2026-11-23T07:52:01Z": the table has no room for microseconds.
+std::string ToSeconds(const std::string& iso) {
+  constexpr size_t kSeconds = 19;  // YYYY-MM-DDThh:mm:ss
+  return iso.size() > kSeconds ? iso.substr(0, kSeconds) + "Z" : iso;
+}
+
 void PrintText(const store::Stats& s, size_t max_codes) {
   using base::WithThousands;
   std::printf("subjects  %s\nstays     %s\nevents    %s\nrejects   %s\n",
@@ -78,7 +84,7 @@ void PrintText(const store::Stats& s, size_t max_codes) {
     for (const auto& r : s.runs) {
       std::printf("  %4lld  %-14s %-11s %-20s %8s %12s %12s %10s %12s\n",
                   static_cast<long long>(r.run_id), r.format.c_str(), r.status.c_str(),
-                  r.started.c_str(), WithThousands(r.files_ingested).c_str(),
+                  ToSeconds(r.started).c_str(), WithThousands(r.files_ingested).c_str(),
                   WithThousands(r.counts.records_in).c_str(),
                   WithThousands(r.counts.stored).c_str(), WithThousands(r.counts.rejected).c_str(),
                   WithThousands(r.counts.skipped).c_str());

@@ -1,6 +1,8 @@
 #include "vigil/ingest/formats.h"
 
 #include "vigil/ingest/fhir_reader.h"
+#include "vigil/ingest/physionet2012.h"
+#include "vigil/ingest/physionet2019.h"
 
 namespace vigil::ingest {
 
@@ -9,6 +11,10 @@ const std::vector<Format>& Formats() {
   static const std::vector<Format> kFormats = {
       {"fhir", "FHIR R4 Bundles and resources (.json), Bulk Data NDJSON (.ndjson), gzip of either",
        [](store::Store& s, const IngestRequest& r) { return IngestFhir(s, r); }},
+      {"physionet2012",
+       "PhysioNet 2012 record files (*.txt); outcomes with --outcomes Outcomes-a.txt",
+       IngestPhysioNet2012},
+      {"physionet2019", "PhysioNet 2019 hourly files (*.psv)", IngestPhysioNet2019},
   };
   return kFormats;
 }

@@ -19,6 +19,7 @@ struct IngestRequest {
   std::vector<std::filesystem::path> outcomes;  // --outcomes files (formats that take them)
   std::string arguments;                        // the command line, recorded in the run
   ProgressFn progress;
+  size_t commit_events = 0;  // events per transaction; 0: the session's default (tests use small)
 };
 
 struct Format {

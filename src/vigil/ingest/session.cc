@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <chrono>
 #include <condition_variable>
 #include <map>
 #include <mutex>
@@ -18,6 +19,9 @@ using base::Result;
 using base::Status;
 
 namespace {
+
+// The most events the session reserves room for ahead (about 130 MB).
+constexpr size_t kMaxReservedEvents = 4'000'000;
 
 void MergeSkip(std::vector<store::SkipCount>& skips, std::string_view reason, int64_t count) {
   for (store::SkipCount& s : skips) {
@@ -103,11 +107,19 @@ Status IngestSession::AddFile(FileOutput file) {
       options_.reject_whole_file(file, "duplicate record: stay already stored from another file");
     }
   }
+  // A group holds at most commit_events events (unless one file has more), in one allocation made
+  // ahead: growing a multi-million-event buffer by doubling costs more than parsing its events
+  // (copies and page faults).
+  const size_t n = b.events.size();
+  if (!pending_.events.empty() && pending_.events.size() + n > options_.commit_events) {
+    VIGIL_RETURN_IF_ERROR(Flush());
+  }
+  pending_.events.Reserve(std::max(std::min(options_.commit_events, kMaxReservedEvents), n));
   for (const store::Stay& s : b.stays) stays_.insert(s.stay_id);
   seen_.insert(file.sha256);
   b.files.push_back({file.sha256, file.path.string(), b.counts});
 
-  Merge(b);
+  Merge(b, /*may_swap_events=*/false);  // keep the reserved buffer
 
   ++files_ingested_;
   ++progress_.files_done;
@@ -118,14 +130,17 @@ Status IngestSession::AddFile(FileOutput file) {
   return Status::Ok();
 }
 
-void IngestSession::Merge(store::Batch& b) {
+void IngestSession::Merge(store::Batch& b, bool may_swap_events) {
   pending_.subjects.insert(pending_.subjects.end(), std::make_move_iterator(b.subjects.begin()),
                            std::make_move_iterator(b.subjects.end()));
   pending_.stays.insert(pending_.stays.end(), std::make_move_iterator(b.stays.begin()),
                         std::make_move_iterator(b.stays.end()));
+  pending_.stay_updates.insert(pending_.stay_updates.end(),
+                               std::make_move_iterator(b.stay_updates.begin()),
+                               std::make_move_iterator(b.stay_updates.end()));
   pending_.reference_scores.insert(pending_.reference_scores.end(), b.reference_scores.begin(),
                                    b.reference_scores.end());
-  if (pending_.events.empty()) {
+  if (may_swap_events && pending_.events.empty()) {
     std::swap(pending_.events, b.events);  // the common case for streamed parts: no re-interning
   } else {
     pending_.events.Append(b.events);
@@ -148,7 +163,7 @@ Status IngestSession::AddPart(store::Batch part, int64_t bytes) {
   file_counts_ += part.counts;
   progress_.bytes_done += bytes;
   progress_.counts += part.counts;
-  Merge(part);
+  Merge(part, /*may_swap_events=*/true);
   if (pending_.events.size() >= options_.commit_events) VIGIL_RETURN_IF_ERROR(WritePending());
   Report();
   return Status::Ok();
@@ -185,7 +200,13 @@ Status IngestSession::EndFile(const fs::path& path, const std::string& sha256) {
 
 Status IngestSession::Flush() {
   if (pending_.files.empty() && pending_.size() == 0) return Status::Ok();
+  const auto start = std::chrono::steady_clock::now();
   Status s = store_.WriteBatch(run_id_, pending_);
+  if (s.ok()) {
+    spdlog::debug("ingest: committed {} files ({} events) in {:.3f} s", pending_.files.size(),
+                  pending_.events.size(),
+                  std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  }
   // Keep the event columns' capacity for the next group; drop the rest.
   store::EventColumns events = std::move(pending_.events);
   events.Clear();
@@ -220,8 +241,9 @@ class ReadAhead {
   ReadAhead(const std::vector<fs::path>& files, const std::unordered_set<std::string>& known,
             const ReadFileFn& read)
       : files_(files), known_(known), read_(read) {
-    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-    const unsigned workers = std::max(1u, std::min(cores - (cores > 1 ? 1 : 0), 4u));
+    // One parser per core (at most four): the writing thread mostly waits for them, and DuckDB's
+    // own threads only work while a group is committed.
+    const unsigned workers = std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
     for (unsigned i = 0; i < workers; ++i) threads_.emplace_back([this] { Work(); });
   }
 
@@ -286,20 +308,56 @@ class ReadAhead {
   std::vector<std::thread> threads_;
 };
 
+// Reads, parses and adds one trailing file on the calling thread.
+Status AddTrailingFile(IngestSession& session, const fs::path& path, const ReadTrailingFn& read) {
+  VIGIL_ASSIGN_OR_RETURN(std::string content, base::ReadFile(path));
+  FileOutput out;
+  out.path = path;
+  out.sha256 = base::Sha256Hex(content);
+  out.content = std::move(content);
+  if (session.AlreadyIngested(out.sha256)) {
+    session.CountUnchanged(static_cast<int64_t>(out.content.size()));
+    return Status::Ok();
+  }
+  read(out, session);
+  return session.AddFile(std::move(out));
+}
+
 }  // namespace
 
 Result<store::RunSummary> IngestFiles(store::Store& store, const std::vector<fs::path>& inputs,
                                       const ReadFileFn& read, FilesOptions options) {
   VIGIL_ASSIGN_OR_RETURN(std::vector<fs::path> files,
                          base::ListInputFiles(inputs, options.suffixes));
+  if (!options.trailing_files.empty() && !options.read_trailing) {
+    return base::InternalError("trailing files without a reader");
+  }
+  for (const fs::path& path : options.trailing_files) {
+    std::error_code ec;
+    if (!fs::is_regular_file(path, ec)) {
+      return base::NotFoundError(fmt::format("no such file: {}", path.string()));
+    }
+    // A trailing file inside an input folder is read once, as a trailing file.
+    std::erase_if(files, [&](const fs::path& f) { return fs::equivalent(f, path, ec); });
+  }
   VIGIL_ASSIGN_OR_RETURN(auto known, store.IngestedFileHashes());
-  VIGIL_ASSIGN_OR_RETURN(auto session,
-                         IngestSession::Start(store, options.format, options.arguments,
-                                              static_cast<int64_t>(files.size()), options.session));
-  ReadAhead ahead(files, known, read);
-  for (size_t i = 0; i < files.size(); ++i) {
-    Result<FileOutput> out = ahead.Take(i);
-    Status s = out.ok() ? session->AddFile(std::move(out).value()) : out.status();
+  const auto files_in = static_cast<int64_t>(files.size() + options.trailing_files.size());
+  VIGIL_ASSIGN_OR_RETURN(
+      auto session,
+      IngestSession::Start(store, options.format, options.arguments, files_in, options.session));
+  {
+    ReadAhead ahead(files, known, read);
+    for (size_t i = 0; i < files.size(); ++i) {
+      Result<FileOutput> out = ahead.Take(i);
+      Status s = out.ok() ? session->AddFile(std::move(out).value()) : out.status();
+      if (!s.ok()) {
+        (void)session->Finish(/*failed=*/true);
+        return s;
+      }
+    }
+  }
+  for (const fs::path& path : options.trailing_files) {
+    Status s = AddTrailingFile(*session, path, options.read_trailing);
     if (!s.ok()) {
       (void)session->Finish(/*failed=*/true);
       return s;

@@ -1,8 +1,26 @@
 #include "vigil/store/event_columns.h"
 
+#include <sys/mman.h>
+
 #include <algorithm>
+#include <cstdint>
 
 namespace vigil::store {
+namespace {
+
+// Asks the kernel to back a large column with transparent huge pages (Linux "madvise" mode): a
+// batch of millions of events otherwise costs tens of thousands of page faults, which dominate
+// ingestion on virtual machines (docs/decisions.md, D5). Advice only: nothing changes on failure.
+template <typename T>
+void AdviseHugePages(const std::vector<T>& column) {
+  constexpr uintptr_t kHugePage = uintptr_t{2} << 20;
+  const auto start = reinterpret_cast<uintptr_t>(column.data());
+  const uintptr_t begin = (start + kHugePage - 1) & ~(kHugePage - 1);
+  const uintptr_t end = (start + column.capacity() * sizeof(T)) & ~(kHugePage - 1);
+  if (end > begin) (void)madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+}
+
+}  // namespace
 
 uint32_t EventColumns::Intern(std::unordered_map<std::string, uint32_t>& index,
                               std::vector<std::string>& values, std::string_view v) {
@@ -71,6 +89,28 @@ void EventColumns::Add(const Event& e) {
        source);
 }
 
+void EventColumns::Reserve(size_t n) {
+  if (n <= time_.capacity()) return;
+  subject_.reserve(n);
+  time_.reserve(n);
+  code_.reserve(n);
+  value_.reserve(n);
+  has_value_.reserve(n);
+  stay_.reserve(n);
+  source_.reserve(n);
+  AdviseHugePages(subject_);
+  AdviseHugePages(time_);
+  AdviseHugePages(code_);
+  AdviseHugePages(value_);
+  AdviseHugePages(has_value_);
+  AdviseHugePages(stay_);
+  AdviseHugePages(source_);
+}
+
+void EventColumns::Grow(size_t n) {
+  if (time_.capacity() < n) Reserve(std::max(n, 2 * time_.capacity()));
+}
+
 void EventColumns::Append(const EventColumns& other) {
   std::vector<uint32_t> subject_map, stay_map, code_map, source_map;
   for (const auto& s : other.subjects_) subject_map.push_back(InternSubject(s));
@@ -79,6 +119,7 @@ void EventColumns::Append(const EventColumns& other) {
   for (const auto& s : other.sources_) source_map.push_back(InternSource(s));
   const uint32_t offset = static_cast<uint32_t>(size());
   const size_t n = other.size();
+  Grow(size() + n);
   const auto remap = [](const std::vector<uint32_t>& map, uint32_t v) {
     return v == kNone ? kNone : map[v];
   };

@@ -46,6 +46,8 @@ class EventColumns {
 
   // Appends all of `other`'s events, re-interning its dictionaries.
   void Append(const EventColumns& other);
+  // Makes room for `n` events in all (capacity only), so that adding them moves no memory.
+  void Reserve(size_t n);
   // Drops events from index `n` on (dictionaries are kept).
   void Truncate(size_t n);
   void Clear();
@@ -76,6 +78,8 @@ class EventColumns {
  private:
   static uint32_t Intern(std::unordered_map<std::string, uint32_t>& index,
                          std::vector<std::string>& values, std::string_view v);
+  // Reserve()s geometrically so that repeated appends stay linear.
+  void Grow(size_t n);
   void Push(uint32_t subject, base::Instant time, uint32_t code, double value, bool has_value,
             uint32_t stay, uint32_t source);
 

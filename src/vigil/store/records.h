@@ -40,6 +40,14 @@ struct Stay {
   std::string source;
 };
 
+// Facts learnt about an already stored stay from a later input (PhysioNet 2012 outcomes): the
+// fields that are set replace the stay's; the others are left as they are.
+struct StayUpdate {
+  std::string stay_id;
+  std::optional<base::Instant> end;
+  std::optional<std::string> disposition;
+};
+
 // A severity score the source ships with a stay (SAPS-I, SOFA): kept for comparison, never a
 // feature.
 struct ReferenceScore {

@@ -39,8 +39,9 @@ inline constexpr int kSchemaVersion = 2;
 // Contract: every subject and stay that an event names is either in `subjects` / `stays` of the
 // same batch or already in the store (WriteBatch fails otherwise: a reader bug, not bad input).
 struct Batch {
-  std::vector<Subject> subjects;  // inserted, or replacing the row with the same subject_id
-  std::vector<Stay> stays;        // inserted, or replacing the row with the same stay_id
+  std::vector<Subject> subjects;         // inserted, or replacing the row with the same subject_id
+  std::vector<Stay> stays;               // inserted, or replacing the row with the same stay_id
+  std::vector<StayUpdate> stay_updates;  // applied after `stays`; an unknown stay_id is ignored
   std::vector<ReferenceScore> reference_scores;
   EventColumns events;                       // appended
   std::vector<std::string> replace_sources;  // events with these `source` values are deleted first
@@ -52,7 +53,9 @@ struct Batch {
   std::vector<SkipCount> skips;
   Counts counts;  // added to the run's totals
 
-  size_t size() const { return events.size() + subjects.size() + stays.size() + rejects.size(); }
+  size_t size() const {
+    return events.size() + subjects.size() + stays.size() + stay_updates.size() + rejects.size();
+  }
   void Clear() { *this = Batch(); }
 };
 
@@ -140,6 +143,8 @@ class Store {
   // ---- lookups for readers ----
   base::Result<std::unordered_set<std::string>> IngestedFileHashes();
   base::Result<std::unordered_set<std::string>> StayIds();
+  // Stays whose disposition is known (an outcome was recorded for them).
+  base::Result<std::unordered_set<std::string>> StayIdsWithDisposition();
   base::Result<std::unordered_set<std::string>> SubjectIds();
   // Every row of record_versions, by source.
   base::Result<std::unordered_map<std::string, RecordVersion>> RecordVersions();

@@ -154,6 +154,63 @@ TEST(StoreTest, ReplacingASourceDeletesItsEvents) {
   EXPECT_EQ((*rows)[0], (std::vector<std::string>{"1", "99"}));
 }
 
+TEST(StoreTest, RowsWithAStoredKeyReplaceTheStoredRow) {
+  testing::TempDir dir;
+  auto store = Store::Open(dir.path() / "s.duckdb", Store::Mode::kReadWrite);
+  ASSERT_TRUE(store.ok());
+  auto run = (*store)->StartRun("test", "args", 2);
+  ASSERT_TRUE(run.ok());
+  ASSERT_TRUE((*store)->WriteBatch(*run, OneStayBatch("s1", "h1")).ok());
+  Batch again = OneStayBatch("s1", "h2");
+  again.subjects[0].sex = "male";
+  again.stays[0].age_years = 60;
+  // The same subject twice in one batch: the last row wins.
+  again.subjects.push_back(again.subjects[0]);
+  again.subjects.back().sex = "other";
+  ASSERT_TRUE((*store)->WriteBatch(*run, again).ok());
+  auto rows = (*store)->QueryText(
+      "SELECT (SELECT count(*) FROM subjects), (SELECT sex FROM subjects), (SELECT count(*) FROM "
+      "stays), (SELECT age_years FROM stays)");
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ((*rows)[0], (std::vector<std::string>{"1", "other", "1", "60"}));
+
+  Batch fresh;  // a new subject twice in one batch
+  fresh.subjects.push_back({"s2", "test", "female", std::nullopt, std::nullopt, std::nullopt});
+  fresh.subjects.push_back({"s2", "test", "male", std::nullopt, std::nullopt, std::nullopt});
+  ASSERT_TRUE((*store)->WriteBatch(*run, fresh).ok());
+  rows = (*store)->QueryText("SELECT count(*), max(sex) FROM subjects WHERE subject_id = 's2'");
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ((*rows)[0], (std::vector<std::string>{"1", "male"}));
+}
+
+TEST(StoreTest, StayUpdatesSetOnlyTheGivenFields) {
+  testing::TempDir dir;
+  auto store = Store::Open(dir.path() / "s.duckdb", Store::Mode::kReadWrite);
+  ASSERT_TRUE(store.ok());
+  auto run = (*store)->StartRun("test", "args", 2);
+  ASSERT_TRUE(run.ok());
+  ASSERT_TRUE((*store)->WriteBatch(*run, OneStayBatch("s1", "h1")).ok());
+  Batch later;
+  later.stay_updates.push_back({"s1", MakeInstant(2000, 1, 9), "expired"});
+  later.stay_updates.push_back({"nobody", MakeInstant(2000, 1, 9), "alive"});  // ignored
+  ASSERT_TRUE((*store)->WriteBatch(*run, later).ok());
+  auto tl = (*store)->GetTimeline("s1");
+  ASSERT_TRUE(tl.ok());
+  ASSERT_EQ(tl->stays.size(), 1u);
+  EXPECT_EQ(tl->stays[0].end, MakeInstant(2000, 1, 9));
+  EXPECT_EQ(tl->stays[0].disposition, "expired");
+  EXPECT_EQ(tl->stays[0].age_years, 54);  // untouched
+  Batch end_only;
+  end_only.stay_updates.push_back({"s1", MakeInstant(2000, 1, 10), std::nullopt});
+  ASSERT_TRUE((*store)->WriteBatch(*run, end_only).ok());
+  tl = (*store)->GetTimeline("s1");
+  EXPECT_EQ(tl->stays[0].end, MakeInstant(2000, 1, 10));
+  EXPECT_EQ(tl->stays[0].disposition, "expired");
+  auto with = (*store)->StayIdsWithDisposition();
+  ASSERT_TRUE(with.ok());
+  EXPECT_EQ(*with, std::unordered_set<std::string>{"s1"});
+}
+
 TEST(StoreTest, EventForAnUnknownSubjectIsRefusedAndKeysStayConsistent) {
   testing::TempDir dir;
   auto store = Store::Open(dir.path() / "s.duckdb", Store::Mode::kReadWrite);
