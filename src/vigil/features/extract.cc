@@ -8,6 +8,7 @@
 #include <mutex>
 #include <thread>
 
+#include "vigil/base/memory.h"
 #include "vigil/features/layout.h"
 #include "vigil/features/subject_features.h"
 
@@ -16,6 +17,9 @@ namespace {
 
 using base::Result;
 using base::Status;
+
+// Room made for a subject's rows before placing them (vectors still grow as needed).
+constexpr size_t kRowsPerSubjectGuess = 64;
 
 // A subject with stays: the unit of work.
 struct Unit {
@@ -134,12 +138,16 @@ class Extractor {
           const size_t b = out.units.size() * p / parts, e = out.units.size() * (p + 1) / parts;
           for (size_t i = b; i < e; ++i) {
             Unit& u = out.units[i];
+            base::GrowLarge(rows[p], kRowsPerSubjectGuess);
             u.rows_begin = rows[p].size();
             plan_.SubjectRows(Data(block, u), rows[p], reports[p]);
             u.rows_end = rows[p].size();
           }
         },
         [this] { Tick(); });
+    size_t total = 0;
+    for (const auto& r : rows) total += r.size();
+    base::ReserveLarge(out.rows, total);
     size_t base = 0;
     for (size_t p = 0; p < parts; ++p) {
       const size_t b = out.units.size() * p / parts, e = out.units.size() * (p + 1) / parts;
@@ -156,7 +164,7 @@ class Extractor {
   // Phase 2: the matrix is allocated once; threads fill whole subjects in place.
   void FillValues(const store::EventBlock& block, BlockOutput& out) {
     const size_t columns = layout_.num_columns();
-    out.values.resize(out.rows.size() * columns);
+    base::ResizeLarge(out.values, out.rows.size() * columns);
     std::atomic<int64_t> done{0};
     const int64_t done_before = progress_.subjects_done;
     ParallelFor(
@@ -225,13 +233,13 @@ Extraction Extractor::Finish() {
   const bool in_order = std::is_sorted(order.begin(), order.end(), less);
   if (!in_order) std::stable_sort(order.begin(), order.end(), less);
 
-  m.rows.reserve(total_rows);
-  m.labels.reserve(total_rows);
+  base::ReserveLarge(m.rows, total_rows);
+  base::ReserveLarge(m.labels, total_rows);
   const bool move_values = in_order && blocks_.size() == 1;
   if (move_values) {
     m.values = std::move(blocks_[0].values);
   } else {
-    m.values.resize(total_rows * columns);
+    base::ResizeLarge(m.values, total_rows * columns);
   }
   size_t at = 0;
   for (const Ref& ref : order) {

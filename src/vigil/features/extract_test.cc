@@ -5,10 +5,13 @@
 
 #include <cmath>
 #include <cstring>
+#include <map>
 
 #include "vigil/base/file.h"
 #include "vigil/features/export.h"
+#include "vigil/features/layout.h"
 #include "vigil/features/subject_features.h"
+#include "vigil/task/builtin.h"
 #include "vigil/testing/temp_dir.h"
 
 namespace vigil::features {
@@ -179,6 +182,22 @@ TEST_F(ExtractTest, ExportsCsvWithKeyColumnsFirst) {
   EXPECT_THAT(*text, ::testing::HasSubstr("\na,a-icu,2000-01-01T01:00:00Z,0.0,70.0,60.0,"));
   EXPECT_EQ(std::count(text->begin(), text->end(), '\n'), 5);
   EXPECT_FALSE(WriteFeatureFile(x->matrix, dir_.path() / "f.txt").ok());
+}
+
+// docs/features.md lists each built-in task's column count; keep the two in step.
+TEST(LayoutTest, BuiltinTaskColumnCountsMatchTheDocs) {
+  const std::map<std::string, size_t> documented = {{"physionet2019-sepsis", 151},
+                                                    {"physionet2012-mortality", 216},
+                                                    {"deterioration-24h", 81},
+                                                    {"readmission-30d", 56}};
+  for (const auto& [name, columns] : documented) {
+    auto spec = task::LoadTask(name);
+    ASSERT_TRUE(spec.ok()) << name;
+    const task::TaskPlan plan = task::TaskPlan::Create(*spec, {});
+    auto layout = FeatureLayout::Create(*spec, {}, plan);
+    ASSERT_TRUE(layout.ok()) << name;
+    EXPECT_EQ(layout->num_columns(), columns) << name;
+  }
 }
 
 TEST(WriteStatsTest, SlopeNeedsTwoTimesAndSkipsTextEvents) {

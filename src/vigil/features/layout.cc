@@ -18,6 +18,13 @@ constexpr std::string_view kScoreInputs[] = {
     scores::kCodeO2Flow,      scores::kCodeGcsTotal,        scores::kCodeAcvpu,
     scores::kCodeWhiteCells,  scores::kCodePaCO2,           scores::kCodeBandNeutrophils};
 
+bool NeedsScan(const std::vector<task::Stat>& stats) {
+  return std::any_of(stats.begin(), stats.end(), [](task::Stat s) {
+    return s == task::Stat::kFirst || s == task::Stat::kMin || s == task::Stat::kMax ||
+           s == task::Stat::kMean || s == task::Stat::kSlope;
+  });
+}
+
 bool IsPattern(const std::string& code) { return !code.empty() && code.back() == '*'; }
 
 // The codes a group names: its explicit codes, and its patterns expanded over the store's codes.
@@ -73,6 +80,10 @@ base::Result<FeatureLayout> FeatureLayout::Create(const task::TaskSpec& spec,
       t.window_stats = g.window_stats;
       for (base::Duration w : g.windows) t.windows.push_back(w.count());
       t.first_column = l.names_.size();
+      t.first_window = l.num_windows_;
+      l.num_windows_ += t.windows.size();
+      t.stats_scan = NeedsScan(t.stats);
+      t.window_stats_scan = NeedsScan(t.window_stats);
       for (task::Stat s : t.stats)
         l.names_.push_back(fmt::format("{}.{}", code, task::StatName(s)));
       for (base::Duration w : g.windows) {

@@ -32,6 +32,9 @@ struct Track {
   std::vector<task::Stat> window_stats;
   std::vector<int64_t> windows;  // microseconds
   size_t first_column = 0;       // of its stats, then its window stats
+  size_t first_window = 0;       // its windows' cursors: [first_window, first_window + windows)
+  bool stats_scan = false;       // whether stats / window_stats need a pass over the events
+  bool window_stats_scan = false;
   size_t num_columns() const { return stats.size() + window_stats.size() * windows.size(); }
 };
 
@@ -48,6 +51,7 @@ class FeatureLayout {
   const std::vector<std::string>& names() const { return names_; }
   size_t num_columns() const { return names_.size(); }
   const std::vector<Track>& tracks() const { return tracks_; }
+  size_t num_windows() const { return num_windows_; }  // over all tracks
   // The track an event's code key feeds, or -1.
   int32_t TrackOf(int32_t code_key) const {
     return code_key >= 0 && static_cast<size_t>(code_key) < track_of_code_.size()
@@ -70,6 +74,7 @@ class FeatureLayout {
  private:
   std::vector<std::string> names_;
   std::vector<Track> tracks_;
+  size_t num_windows_ = 0;
   std::vector<int32_t> track_of_code_;
   std::vector<int32_t> code_keys_;
   std::optional<int64_t> lookback_;

@@ -25,6 +25,8 @@ bool NeedsScan(std::span<const Stat> stats) {
   });
 }
 
+constexpr int64_t kNoBound = std::numeric_limits<int64_t>::min();
+
 // Least-squares slope of value against time, per hour; NaN with fewer than two distinct times.
 double Slope(const int64_t* time, const double* value, size_t b, size_t e, int64_t t, double mean_y,
              size_t n) {
@@ -47,10 +49,15 @@ double Slope(const int64_t* time, const double* value, size_t b, size_t e, int64
 
 void WriteStats(const int64_t* time, const double* value, size_t b, size_t e, int64_t t,
                 std::span<const Stat> stats, float* out) {
+  WriteStats(time, value, b, e, t, stats, NeedsScan(stats), out);
+}
+
+void WriteStats(const int64_t* time, const double* value, size_t b, size_t e, int64_t t,
+                std::span<const Stat> stats, bool scan, float* out) {
   const size_t count = e - b;
   double first = kNaN, last = kNaN, min = kNaN, max = kNaN, mean = kNaN;
   size_t n = 0;
-  if (NeedsScan(stats)) {
+  if (scan) {
     double sum = 0;
     for (size_t i = b; i < e; ++i) {
       const double v = value[i];
@@ -128,23 +135,44 @@ void SubjectFeatures::Gather(const store::EventBlock& block, size_t begin, size_
     event_[at] = i;
   }
   end_.assign(offset_.begin(), offset_.end() - 1);
+  lookback_.resize(tracks);
+  window_.resize(layout_.num_windows());
+  for (size_t k = 0; k < tracks; ++k) {
+    lookback_[k] = {offset_[k], kNoBound};
+    const Track& track = layout_.tracks()[k];
+    for (size_t w = 0; w < track.windows.size(); ++w) {
+      window_[track.first_window + w] = {offset_[k], kNoBound};
+    }
+  }
+}
+
+size_t SubjectFeatures::Begin(Cursor& c, size_t lo, size_t e, int64_t from) const {
+  if (from < c.from) {  // a bound that went back (rows of another stay): search again
+    c.at = static_cast<size_t>(std::lower_bound(time_.begin() + static_cast<ptrdiff_t>(lo),
+                                                time_.begin() + static_cast<ptrdiff_t>(e), from) -
+                               time_.begin());
+  } else {
+    while (c.at < e && time_[c.at] < from) ++c.at;
+  }
+  c.from = from;
+  return c.at;
 }
 
 void SubjectFeatures::TrackColumns(const Track& track, size_t k, int64_t t, int64_t stay_start,
-                                   float* out) const {
+                                   float* out) {
   const int64_t* time = time_.data();
   const double* value = value_.data();
   const size_t lo = offset_[k];
   const size_t e = end_[k];
   if (!track.stats.empty()) {
     const int64_t from = layout_.lookback() ? t - *layout_.lookback() + 1 : stay_start;
-    const size_t b = static_cast<size_t>(std::lower_bound(time + lo, time + e, from) - time);
-    WriteStats(time, value, b, e, t, track.stats, out);
+    const size_t b = Begin(lookback_[k], lo, e, from);
+    WriteStats(time, value, b, e, t, track.stats, track.stats_scan, out);
     out += track.stats.size();
   }
-  for (int64_t w : track.windows) {
-    const size_t b = static_cast<size_t>(std::lower_bound(time + lo, time + e, t - w + 1) - time);
-    WriteStats(time, value, b, e, t, track.window_stats, out);
+  for (size_t w = 0; w < track.windows.size(); ++w) {
+    const size_t b = Begin(window_[track.first_window + w], lo, e, t - track.windows[w] + 1);
+    WriteStats(time, value, b, e, t, track.window_stats, track.window_stats_scan, out);
     out += track.window_stats.size();
   }
 }

@@ -34,7 +34,7 @@ class SubjectFeatures {
 
  private:
   void Gather(const store::EventBlock& block, size_t begin, size_t end);
-  void TrackColumns(const Track& track, size_t k, int64_t t, int64_t stay_start, float* out) const;
+  void TrackColumns(const Track& track, size_t k, int64_t t, int64_t stay_start, float* out);
   void Scores(const store::EventBlock& block, int64_t t, float* out) const;
 
   const FeatureLayout& layout_;
@@ -45,12 +45,24 @@ class SubjectFeatures {
   std::vector<double> value_;
   std::vector<size_t> event_;  // index in the block (for text values)
   std::vector<size_t> end_;    // per track: one past the last event with time <= t
+  // Cursors: the first event at or after a lower bound that only grows while rows go forward in
+  // time (a window's t - w, a look-back's t - lookback, a stay's start), per track and per window.
+  struct Cursor {
+    size_t at = 0;
+    int64_t from = 0;
+  };
+  size_t Begin(Cursor& c, size_t lo, size_t e, int64_t from) const;
+  std::vector<Cursor> lookback_;
+  std::vector<Cursor> window_;
 };
 
 // Writes `stats` over a track's events [b, e) (time-sorted, values NaN when not numeric) as seen at
 // time t, to out[0 .. stats.size()). Exposed for tests.
 void WriteStats(const int64_t* time, const double* value, size_t b, size_t e, int64_t t,
                 std::span<const task::Stat> stats, float* out);
+// The same, told whether `stats` need a pass over the events (first, min, max, mean, slope).
+void WriteStats(const int64_t* time, const double* value, size_t b, size_t e, int64_t t,
+                std::span<const task::Stat> stats, bool scan, float* out);
 
 }  // namespace vigil::features
 

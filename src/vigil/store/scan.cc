@@ -8,6 +8,7 @@
 #include <limits>
 #include <numeric>
 
+#include "vigil/base/memory.h"
 #include "vigil/store/duck.h"
 #include "vigil/store/store.h"
 
@@ -19,15 +20,19 @@ using base::Status;
 
 constexpr double kNoValue = std::numeric_limits<double>::quiet_NaN();
 
-std::optional<std::string> OptText(const duck::Value& v) {
-  if (std::holds_alternative<std::monostate>(v)) return std::nullopt;
-  return duck::AsString(v);
+std::optional<std::string> OptText(const duck::Chunk& c, size_t col, size_t row) {
+  if (c.IsNull(col, row)) return std::nullopt;
+  return std::string(c.GetString(col, row));
 }
 
-std::optional<base::Instant> OptInstant(const duck::Value& v) {
-  auto micros = duck::AsInt(v);
-  if (!micros) return std::nullopt;
-  return base::FromMicros(*micros);
+std::optional<base::Instant> OptInstant(const duck::Chunk& c, size_t col, size_t row) {
+  if (c.IsNull(col, row)) return std::nullopt;
+  return base::FromMicros(c.GetInt64(col, row));
+}
+
+std::optional<double> OptDouble(const duck::Chunk& c, size_t col, size_t row) {
+  if (c.IsNull(col, row)) return std::nullopt;
+  return c.GetDouble(col, row);
 }
 
 // " AND code_key IN (1,2,3)" for a code filter (integers the store assigned; no user text).
@@ -142,51 +147,55 @@ Result<std::vector<CodeEntry>> Store::ListCodes() {
 
 Result<std::vector<SubjectEntry>> Store::ListSubjects() {
   VIGIL_ASSIGN_OR_RETURN(
-      auto r, connection().Query("SELECT subject_key, subject_id, source, sex, birth_date, race, "
-                                 "ethnicity FROM subjects ORDER BY subject_key"));
+      auto stmt, connection().Prepare("SELECT subject_key, subject_id, source, sex, birth_date, "
+                                      "race, ethnicity FROM subjects ORDER BY subject_key"));
+  VIGIL_ASSIGN_OR_RETURN(auto r, stmt.ExecuteStreaming());
   std::vector<SubjectEntry> out;
-  for (auto& row : r.Rows()) {
-    SubjectEntry e;
-    e.subject_key = static_cast<int32_t>(duck::AsInt(row[0]).value_or(0));
-    e.subject.subject_id = duck::AsString(row[1]);
-    e.subject.source = duck::AsString(row[2]);
-    e.subject.sex = OptText(row[3]);
-    if (auto d = duck::AsInt(row[4])) e.subject.birth_date = static_cast<int32_t>(*d);
-    e.subject.race = OptText(row[5]);
-    e.subject.ethnicity = OptText(row[6]);
-    out.push_back(std::move(e));
+  while (auto c = r.Next()) {
+    for (size_t i = 0; i < c->size(); ++i) {
+      SubjectEntry& e = out.emplace_back();
+      e.subject_key = c->GetInt32(0, i);
+      e.subject.subject_id = c->GetString(1, i);
+      e.subject.source = c->GetString(2, i);
+      e.subject.sex = OptText(*c, 3, i);
+      if (!c->IsNull(4, i)) e.subject.birth_date = c->GetInt32(4, i);
+      e.subject.race = OptText(*c, 5, i);
+      e.subject.ethnicity = OptText(*c, 6, i);
+    }
   }
   return out;
 }
 
 Result<std::vector<StayEntry>> Store::ListStays() {
   VIGIL_ASSIGN_OR_RETURN(
-      auto r,
-      connection().Query("SELECT stay_key, subject_key, stay_id, subject_id, kind, start_time, "
-                         "end_time, hospital_admit, age_years, height_cm, weight_kg, unit, "
-                         "disposition, type, location, source FROM stays "
-                         "ORDER BY subject_key, start_time NULLS LAST, stay_id"));
+      auto stmt,
+      connection().Prepare("SELECT stay_key, subject_key, stay_id, subject_id, kind, start_time, "
+                           "end_time, hospital_admit, age_years, height_cm, weight_kg, unit, "
+                           "disposition, type, location, source FROM stays "
+                           "ORDER BY subject_key, start_time NULLS LAST, stay_id"));
+  VIGIL_ASSIGN_OR_RETURN(auto r, stmt.ExecuteStreaming());
   std::vector<StayEntry> out;
-  for (auto& row : r.Rows()) {
-    StayEntry e;
-    e.stay_key = static_cast<int32_t>(duck::AsInt(row[0]).value_or(0));
-    e.subject_key = static_cast<int32_t>(duck::AsInt(row[1]).value_or(0));
-    Stay& y = e.stay;
-    y.stay_id = duck::AsString(row[2]);
-    y.subject_id = duck::AsString(row[3]);
-    y.kind = duck::AsString(row[4]);
-    y.start = OptInstant(row[5]);
-    y.end = OptInstant(row[6]);
-    y.hospital_admit = OptInstant(row[7]);
-    y.age_years = duck::AsDouble(row[8]);
-    y.height_cm = duck::AsDouble(row[9]);
-    y.weight_kg = duck::AsDouble(row[10]);
-    y.unit = OptText(row[11]);
-    y.disposition = OptText(row[12]);
-    y.type = OptText(row[13]);
-    y.location = OptText(row[14]);
-    y.source = duck::AsString(row[15]);
-    out.push_back(std::move(e));
+  while (auto c = r.Next()) {
+    for (size_t i = 0; i < c->size(); ++i) {
+      StayEntry& e = out.emplace_back();
+      e.stay_key = c->GetInt32(0, i);
+      e.subject_key = c->GetInt32(1, i);
+      Stay& y = e.stay;
+      y.stay_id = c->GetString(2, i);
+      y.subject_id = c->GetString(3, i);
+      y.kind = c->GetString(4, i);
+      y.start = OptInstant(*c, 5, i);
+      y.end = OptInstant(*c, 6, i);
+      y.hospital_admit = OptInstant(*c, 7, i);
+      y.age_years = OptDouble(*c, 8, i);
+      y.height_cm = OptDouble(*c, 9, i);
+      y.weight_kg = OptDouble(*c, 10, i);
+      y.unit = OptText(*c, 11, i);
+      y.disposition = OptText(*c, 12, i);
+      y.type = OptText(*c, 13, i);
+      y.location = OptText(*c, 14, i);
+      y.source = c->GetString(15, i);
+    }
   }
   return out;
 }
@@ -216,10 +225,10 @@ Status Store::ScanEvents(const EventScanOptions& options,
       b.offsets.push_back(b.offsets.back() + counts[s].count);
     }
     const size_t n = b.offsets.back();
-    b.time.resize(n);
-    b.code_key.resize(n);
-    b.value.resize(n);
-    b.stay_key.resize(n);
+    base::ResizeLarge(b.time, n);
+    base::ResizeLarge(b.code_key, n);
+    base::ResizeLarge(b.value, n);
+    base::ResizeLarge(b.stay_key, n);
     std::vector<int32_t> text_slot(options.text_values ? n : 0, -1);
     std::vector<std::string> text_pool;
     if (n > 0) {

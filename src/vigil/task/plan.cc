@@ -131,17 +131,20 @@ bool TaskPlan::PredictionTimes(const SubjectData& data, size_t index, std::vecto
       break;
     }
     case PredictionMode::kEvery: {
-      std::optional<int64_t> last = end;
-      if (!last) {
+      // Without an end, the stay's last event bounds it.
+      int64_t last = std::numeric_limits<int64_t>::min();
+      if (end) {
+        last = *end;
+      } else {
         for (size_t i = 0; i < data.time.size(); ++i) {
           if (data.stay_key[i] == entry.stay_key) last = data.time[i];
         }
       }
-      if (!last) {
+      if (last == std::numeric_limits<int64_t>::min()) {
         reason = "no end time and no events";
         return false;
       }
-      for (int64_t t = start + Micros(p.offset); t <= *last; t += Micros(p.every)) {
+      for (int64_t t = start + Micros(p.offset); t <= last; t += Micros(p.every)) {
         times.push_back(t);
       }
       if (times.empty()) {
@@ -228,7 +231,9 @@ void TaskPlan::SubjectRows(const SubjectData& data, std::vector<PredictionRow>& 
       } else if (stay.end) {
         value = AnyIn(outcomes, t + 1, base::ToMicros(*stay.end)) ? 1 : 0;
       } else {
-        value = kUnknownLabel;
+        // The end is unknown: no outcome ever after t is a 0; a later one may or may not have come
+        // before the end.
+        value = AnyIn(outcomes, t + 1, std::numeric_limits<int64_t>::max()) ? kUnknownLabel : 0;
       }
       rows.push_back({s, t, value});
       report.rows += 1;
@@ -239,10 +244,11 @@ void TaskPlan::SubjectRows(const SubjectData& data, std::vector<PredictionRow>& 
       }
     }
   }
-  std::stable_sort(rows.begin() + static_cast<ptrdiff_t>(first_row), rows.end(),
-                   [](const PredictionRow& a, const PredictionRow& b) {
-                     return a.time != b.time ? a.time < b.time : a.stay < b.stay;
-                   });
+  auto earlier = [](const PredictionRow& a, const PredictionRow& b) {
+    return a.time != b.time ? a.time < b.time : a.stay < b.stay;
+  };
+  const auto first = rows.begin() + static_cast<ptrdiff_t>(first_row);
+  if (!std::is_sorted(first, rows.end(), earlier)) std::stable_sort(first, rows.end(), earlier);
 }
 
 }  // namespace vigil::task

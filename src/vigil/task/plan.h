@@ -8,7 +8,8 @@
 //   another stay of a label stay kind; outcomes before the stay's start never count;
 // - the label window is (t, t + horizon], or (t, end] without a horizon; an outcome in [start, t]
 //   is a prior outcome, handled by PriorOutcome (an outcome at exactly t is prior);
-// - a label is NaN (unknown) when the window ends at the stay's end and the end is unknown.
+// - when the window ends at the stay's end and the end is unknown, the label is 0 if no outcome
+//   follows t at all, and NaN (unknown) otherwise.
 //
 // Thread safety: a TaskPlan is immutable after Create; SubjectRows may run on many threads.
 #ifndef VIGIL_TASK_PLAN_H_

@@ -123,8 +123,11 @@ TEST(PlanTest, LabelUntilStayEndAndOutcomesBeforeTheStay) {
   after.Add(101, kOutcomeCode);  // after discharge: not in hospital
   EXPECT_EQ(after.Rows(spec)[0].label, 0);
 
+  // An unknown end: no outcome after t at all is a 0; a later outcome may have come after the end.
   Fixture open;
   open.AddStay(1, "icu", 10, std::nullopt);
+  EXPECT_EQ(open.Rows(spec)[0].label, 0);
+  open.Add(200, kOutcomeCode);
   auto unknown = open.Rows(spec);
   ASSERT_EQ(unknown.size(), 1u);
   EXPECT_TRUE(std::isnan(unknown[0].label));
