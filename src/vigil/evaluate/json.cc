@@ -127,8 +127,8 @@ void to_json(json& j, const AtThreshold& v) {
   VIGIL_JSON_PUT(sensitivity)
   VIGIL_JSON_PUT(specificity)
   VIGIL_JSON_PUT(ppv)
-  VIGIL_JSON_PUT(npv) VIGIL_JSON_PUT(alert_rate) VIGIL_JSON_PUT(alerts_per_patient_day)
-      VIGIL_JSON_PUT(alerts_per_stay)
+  VIGIL_JSON_PUT(npv)
+  VIGIL_JSON_PUT(alert_rate) VIGIL_JSON_PUT(alerts_per_patient_day) VIGIL_JSON_PUT(alerts_per_stay)
 }
 void from_json(const json& j, AtThreshold& v) {
   VIGIL_JSON_GET(threshold)
@@ -139,8 +139,8 @@ void from_json(const json& j, AtThreshold& v) {
   VIGIL_JSON_GET(sensitivity)
   VIGIL_JSON_GET(specificity)
   VIGIL_JSON_GET(ppv)
-  VIGIL_JSON_GET(npv) VIGIL_JSON_GET(alert_rate) VIGIL_JSON_GET(alerts_per_patient_day)
-      VIGIL_JSON_GET(alerts_per_stay)
+  VIGIL_JSON_GET(npv)
+  VIGIL_JSON_GET(alert_rate) VIGIL_JSON_GET(alerts_per_patient_day) VIGIL_JSON_GET(alerts_per_stay)
 }
 
 void to_json(json& j, const TaskScores& v) {

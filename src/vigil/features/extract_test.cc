@@ -179,7 +179,7 @@ TEST_F(ExtractTest, ExportsCsvWithKeyColumnsFirst) {
   ASSERT_TRUE(text.ok());
   EXPECT_THAT(*text, ::testing::StartsWith("subject_id,stay_id,time,label,LOINC/8867-4.last,"
                                            "LOINC/8867-4.first,"));
-  EXPECT_THAT(*text, ::testing::HasSubstr("\na,a-icu,2000-01-01T01:00:00Z,0.0,70.0,60.0,"));
+  EXPECT_THAT(*text, ::testing::HasSubstr("\na,a-icu,2000-01-01T01:00:00Z,0,70,60,"));
   EXPECT_EQ(std::count(text->begin(), text->end(), '\n'), 5);
   EXPECT_FALSE(WriteFeatureFile(x->matrix, dir_.path() / "f.txt").ok());
 }

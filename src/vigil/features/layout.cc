@@ -6,6 +6,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "vigil/features/subject_features.h"
 #include "vigil/scores/observations.h"
 
 namespace vigil::features {
@@ -17,13 +18,6 @@ constexpr std::string_view kScoreInputs[] = {
     scores::kCodeTemperature, scores::kCodeSystolicBp,      scores::kCodeFiO2,
     scores::kCodeO2Flow,      scores::kCodeGcsTotal,        scores::kCodeAcvpu,
     scores::kCodeWhiteCells,  scores::kCodePaCO2,           scores::kCodeBandNeutrophils};
-
-bool NeedsScan(const std::vector<task::Stat>& stats) {
-  return std::any_of(stats.begin(), stats.end(), [](task::Stat s) {
-    return s == task::Stat::kFirst || s == task::Stat::kMin || s == task::Stat::kMax ||
-           s == task::Stat::kMean || s == task::Stat::kSlope;
-  });
-}
 
 bool IsPattern(const std::string& code) { return !code.empty() && code.back() == '*'; }
 
@@ -82,8 +76,15 @@ base::Result<FeatureLayout> FeatureLayout::Create(const task::TaskSpec& spec,
       t.first_column = l.names_.size();
       t.first_window = l.num_windows_;
       l.num_windows_ += t.windows.size();
-      t.stats_scan = NeedsScan(t.stats);
-      t.window_stats_scan = NeedsScan(t.window_stats);
+      t.stats_scan = StatsNeedScan(t.stats);
+      t.window_stats_scan = StatsNeedScan(t.window_stats);
+      t.when_unmeasured.resize(t.num_columns());
+      float* out = t.when_unmeasured.data();
+      WriteStats(nullptr, nullptr, 0, 0, 0, t.stats, out);
+      for (size_t w = 0; w < t.windows.size(); ++w) {
+        WriteStats(nullptr, nullptr, 0, 0, 0, t.window_stats,
+                   out + t.stats.size() + w * t.window_stats.size());
+      }
       for (task::Stat s : t.stats)
         l.names_.push_back(fmt::format("{}.{}", code, task::StatName(s)));
       for (base::Duration w : g.windows) {

@@ -35,6 +35,7 @@ struct Track {
   size_t first_window = 0;       // its windows' cursors: [first_window, first_window + windows)
   bool stats_scan = false;       // whether stats / window_stats need a pass over the events
   bool window_stats_scan = false;
+  std::vector<float> when_unmeasured;  // its columns for a patient without any of its events
   size_t num_columns() const { return stats.size() + window_stats.size() * windows.size(); }
 };
 

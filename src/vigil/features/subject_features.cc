@@ -18,13 +18,6 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 float F(double v) { return static_cast<float>(v); }
 
-bool NeedsScan(std::span<const Stat> stats) {
-  return std::any_of(stats.begin(), stats.end(), [](Stat s) {
-    return s == Stat::kFirst || s == Stat::kMin || s == Stat::kMax || s == Stat::kMean ||
-           s == Stat::kSlope;
-  });
-}
-
 constexpr int64_t kNoBound = std::numeric_limits<int64_t>::min();
 
 // Least-squares slope of value against time, per hour; NaN with fewer than two distinct times.
@@ -47,9 +40,16 @@ double Slope(const int64_t* time, const double* value, size_t b, size_t e, int64
 
 }  // namespace
 
+bool StatsNeedScan(std::span<const Stat> stats) {
+  return std::any_of(stats.begin(), stats.end(), [](Stat s) {
+    return s == Stat::kFirst || s == Stat::kMin || s == Stat::kMax || s == Stat::kMean ||
+           s == Stat::kSlope;
+  });
+}
+
 void WriteStats(const int64_t* time, const double* value, size_t b, size_t e, int64_t t,
                 std::span<const Stat> stats, float* out) {
-  WriteStats(time, value, b, e, t, stats, NeedsScan(stats), out);
+  WriteStats(time, value, b, e, t, stats, StatsNeedScan(stats), out);
 }
 
 void WriteStats(const int64_t* time, const double* value, size_t b, size_t e, int64_t t,
@@ -226,8 +226,14 @@ void SubjectFeatures::Compute(const store::EventBlock& block, size_t begin, size
     const store::Stay& stay = data.stays[row.stay].stay;
     const int64_t stay_start = base::ToMicros(*stay.start);  // cohort stays have a start
     for (size_t k = 0; k < tracks.size(); ++k) {
-      if (tracks[k].is_variable)
-        TrackColumns(tracks[k], k, t, stay_start, out + tracks[k].first_column);
+      const Track& track = tracks[k];
+      if (!track.is_variable) continue;
+      if (offset_[k] == offset_[k + 1]) {
+        std::copy(track.when_unmeasured.begin(), track.when_unmeasured.end(),
+                  out + track.first_column);
+      } else {
+        TrackColumns(track, k, t, stay_start, out + track.first_column);
+      }
     }
     if (layout_.time_in_stay_column() >= 0) {
       out[layout_.time_in_stay_column()] = F(static_cast<double>(t - stay_start) / kMicrosPerHour);

@@ -60,7 +60,9 @@ class SubjectFeatures {
 // time t, to out[0 .. stats.size()). Exposed for tests.
 void WriteStats(const int64_t* time, const double* value, size_t b, size_t e, int64_t t,
                 std::span<const task::Stat> stats, float* out);
-// The same, told whether `stats` need a pass over the events (first, min, max, mean, slope).
+// Whether `stats` need a pass over the events (first, min, max, mean, slope), or only the last.
+bool StatsNeedScan(std::span<const task::Stat> stats);
+// The same, told whether `stats` need a pass over the events.
 void WriteStats(const int64_t* time, const double* value, size_t b, size_t e, int64_t t,
                 std::span<const task::Stat> stats, bool scan, float* out);
 

@@ -35,17 +35,30 @@ std::optional<double> OptDouble(const duck::Chunk& c, size_t col, size_t row) {
   return c.GetDouble(col, row);
 }
 
-// " AND code_key IN (1,2,3)" for a code filter (integers the store assigned; no user text).
-std::string CodeFilter(const EventScanOptions& options) {
-  if (!options.code_keys) return "";
-  if (options.code_keys->empty()) return " AND false";
-  std::string sql = " AND code_key IN (";
-  for (size_t i = 0; i < options.code_keys->size(); ++i) {
+std::string KeyList(const std::vector<int32_t>& keys) {
+  std::string sql = "(";
+  for (size_t i = 0; i < keys.size(); ++i) {
     if (i > 0) sql += ',';
-    sql += std::to_string((*options.code_keys)[i]);
+    sql += std::to_string(keys[i]);
   }
-  sql += ')';
-  return sql;
+  return sql + ")";
+}
+
+// The SQL condition for a code filter (integers the store assigned; no user text): "" for none,
+// " AND code_key IN (...)", or " AND code_key NOT IN (...)" when the codes left out are fewer
+// (DuckDB turns a long IN list into a hash join, which costs more than the scan it filters).
+std::string CodeFilter(const EventScanOptions& options, const std::vector<int32_t>& all_codes) {
+  if (!options.code_keys) return "";
+  std::vector<int32_t> wanted = *options.code_keys;
+  std::sort(wanted.begin(), wanted.end());
+  std::vector<int32_t> unwanted;
+  for (int32_t k : all_codes) {
+    if (!std::binary_search(wanted.begin(), wanted.end(), k)) unwanted.push_back(k);
+  }
+  if (unwanted.empty()) return "";
+  if (wanted.empty()) return " AND false";
+  if (unwanted.size() < wanted.size()) return " AND code_key NOT IN " + KeyList(unwanted);
+  return " AND code_key IN " + KeyList(wanted);
 }
 
 // DuckDB's validity mask: bit r set when row r is not NULL; nullptr when no row is NULL.
@@ -203,7 +216,12 @@ Result<std::vector<StayEntry>> Store::ListStays() {
 Status Store::ScanEvents(const EventScanOptions& options,
                          const std::function<Status(EventBlock&)>& fn) {
   duck::Connection& conn = connection();
-  const std::string filter = CodeFilter(options);
+  std::vector<int32_t> all_codes;
+  if (options.code_keys) {
+    VIGIL_ASSIGN_OR_RETURN(auto codes, ListCodes());
+    for (const CodeEntry& c : codes) all_codes.push_back(c.code_key);
+  }
+  const std::string filter = CodeFilter(options, all_codes);
   VIGIL_ASSIGN_OR_RETURN(auto counted,
                          conn.Query(fmt::format("SELECT subject_key, count(*) FROM event_data "
                                                 "WHERE true{} GROUP BY 1 ORDER BY 1",

@@ -200,7 +200,7 @@ TEST(TableFileTest, WritesCsvAndParquet) {
   EXPECT_EQ(*text,
             "subject_id,time,LOINC/8867-4.max.6h,x\n"
             "p1,2000-01-01T01:00:00Z,1.5,\n"
-            "\"p,2\",2000-01-01T00:00:00.000005Z,0.25,3.0\n");
+            "\"p,2\",2000-01-01T00:00:00.000005Z,0.25,3\n");
 
   const auto parquet = dir.path() / "out.parquet";
   ASSERT_TRUE(WriteTableFile(columns, 2, parquet, TableFileFormat::kParquet).ok());

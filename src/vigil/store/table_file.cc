@@ -6,7 +6,7 @@
 #include <cmath>
 #include <set>
 
-#include "vigil/base/time.h"
+#include "vigil/store/csv_writer.h"
 #include "vigil/store/duck.h"
 
 namespace vigil::store {
@@ -18,25 +18,22 @@ constexpr size_t kChunk = 2048;  // DuckDB's standard vector size
 struct TableSource {
   const std::vector<TableColumn>* columns = nullptr;
   size_t rows = 0;
-  bool timestamps_as_text = false;  // CSV: vigil's ISO 8601 form, with fractions only when present
 };
 
 struct ScanState {
   size_t next = 0;
 };
 
-duckdb_type TypeOf(const TableColumn& c, bool timestamps_as_text) {
+duckdb_type TypeOf(const TableColumn& c) {
   if (c.text != nullptr) return DUCKDB_TYPE_VARCHAR;
-  if (c.timestamps != nullptr) {
-    return timestamps_as_text ? DUCKDB_TYPE_VARCHAR : DUCKDB_TYPE_TIMESTAMP;
-  }
+  if (c.timestamps != nullptr) return DUCKDB_TYPE_TIMESTAMP;
   return DUCKDB_TYPE_FLOAT;
 }
 
 void Bind(duckdb_bind_info info) {
   const auto* src = static_cast<const TableSource*>(duckdb_bind_get_extra_info(info));
   for (const TableColumn& c : *src->columns) {
-    duckdb_logical_type t = duckdb_create_logical_type(TypeOf(c, src->timestamps_as_text));
+    duckdb_logical_type t = duckdb_create_logical_type(TypeOf(c));
     duckdb_bind_add_result_column(info, c.name.c_str(), t);
     duckdb_destroy_logical_type(&t);
   }
@@ -78,11 +75,6 @@ void Scan(duckdb_function_info info, duckdb_data_chunk out) {
     if (c.text != nullptr) {
       for (size_t r = 0; r < n; ++r) {
         const std::string& s = (*c.text)[start + r];
-        duckdb_vector_assign_string_element_len(v, r, s.data(), s.size());
-      }
-    } else if (c.timestamps != nullptr && src->timestamps_as_text) {
-      for (size_t r = 0; r < n; ++r) {
-        const std::string s = base::FormatIso8601(base::FromMicros((*c.timestamps)[start + r]));
         duckdb_vector_assign_string_element_len(v, r, s.data(), s.size());
       }
     } else if (c.timestamps != nullptr) {
@@ -140,16 +132,20 @@ base::Result<TableFileFormat> TableFileFormatFor(const fs::path& path) {
 base::Status WriteTableFile(const std::vector<TableColumn>& columns, size_t rows,
                             const fs::path& path, TableFileFormat format) {
   VIGIL_RETURN_IF_ERROR(CheckColumns(columns, rows));
-  VIGIL_ASSIGN_OR_RETURN(auto db, duck::Database::Open(":memory:", /*read_only=*/false));
-  VIGIL_ASSIGN_OR_RETURN(auto conn, db->Connect());
-  TableSource source{&columns, rows, format == TableFileFormat::kCsv};
-  VIGIL_RETURN_IF_ERROR(Register(conn, &source));
   fs::path tmp = path;
   tmp += ".tmp";
-  const std::string options = format == TableFileFormat::kCsv ? "FORMAT csv, HEADER true"
-                                                              : "FORMAT parquet, COMPRESSION zstd";
-  base::Status s = conn.Exec(fmt::format("COPY (SELECT * FROM vigil_table()) TO {} ({})",
-                                         duck::SqlLiteral(tmp.string()), options));
+  base::Status s;
+  if (format == TableFileFormat::kCsv) {
+    s = WriteCsvFile(columns, rows, tmp);
+  } else {
+    VIGIL_ASSIGN_OR_RETURN(auto db, duck::Database::Open(":memory:", /*read_only=*/false));
+    VIGIL_ASSIGN_OR_RETURN(auto conn, db->Connect());
+    TableSource source{&columns, rows};
+    VIGIL_RETURN_IF_ERROR(Register(conn, &source));
+    s = conn.Exec(
+        fmt::format("COPY (SELECT * FROM vigil_table()) TO {} (FORMAT parquet, COMPRESSION zstd)",
+                    duck::SqlLiteral(tmp.string())));
+  }
   if (!s.ok()) {
     std::error_code ec;
     fs::remove(tmp, ec);

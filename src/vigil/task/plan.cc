@@ -235,7 +235,7 @@ void TaskPlan::SubjectRows(const SubjectData& data, std::vector<PredictionRow>& 
         // before the end.
         value = AnyIn(outcomes, t + 1, std::numeric_limits<int64_t>::max()) ? kUnknownLabel : 0;
       }
-      rows.push_back({s, t, value});
+      rows.push_back({t, static_cast<uint32_t>(s), value});
       report.rows += 1;
       if (std::isnan(value)) {
         report.unlabelled_rows += 1;

@@ -38,9 +38,9 @@ struct SubjectData {
 };
 
 struct PredictionRow {
-  size_t stay = 0;   // index into SubjectData::stays
-  int64_t time = 0;  // microseconds since the epoch
-  float label = 0;   // 1, 0, or NaN when unknown
+  int64_t time = 0;   // microseconds since the epoch
+  uint32_t stay = 0;  // index into SubjectData::stays
+  float label = 0;    // 1, 0, or NaN when unknown
 };
 
 // How the cohort and rows came about; Merge adds another subject's or thread's report.

@@ -15,24 +15,11 @@ namespace {
 using base::Result;
 using base::Status;
 
-struct UnitDef {
-  std::string_view name;
-  base::Duration size;
-};
-// Largest first: FormatDuration picks the largest that divides evenly.
-constexpr std::array<UnitDef, 5> kUnits = {{{"w", base::Days(7)},
-                                            {"d", base::Days(1)},
-                                            {"h", base::Hours(1)},
-                                            {"min", base::Minutes(1)},
-                                            {"s", std::chrono::seconds(1)}}};
-
 // The vital signs whose measurement makes a prediction time when a task names none (NEWS2's
 // inputs: heart rate, respiratory rate, SpO2, temperature, systolic pressure; BRIEF codes).
 const std::vector<std::string> kDefaultVitalSignCodes = {
     "LOINC/8867-4", "LOINC/9279-1", "LOINC/59408-5", "LOINC/8310-5", "LOINC/8480-6"};
 
-constexpr std::array<std::string_view, 9> kStatNames = {
-    "last", "first", "min", "max", "mean", "count", "slope", "time_since_last", "missing"};
 constexpr std::array<std::string_view, 4> kDemographics = {"age", "sex", "height", "weight"};
 constexpr std::array<std::string_view, 3> kScores = {"NEWS2", "qSOFA", "SIRS"};
 
@@ -214,14 +201,14 @@ class SpecParser {
     VIGIL_ASSIGN_OR_RETURN(std::vector<std::string> names, r_.StringList(n, path));
     std::vector<Stat> out;
     for (const std::string& name : names) {
-      auto it = std::find(kStatNames.begin(), kStatNames.end(), name);
-      if (it == kStatNames.end()) {
+      const std::optional<Stat> stat = StatFromName(name);
+      if (!stat) {
         return r_.Error(n, path,
                         fmt::format("unknown statistic '{}' (known: last, first, min, max, mean, "
                                     "count, slope, time_since_last, missing)",
                                     name));
       }
-      const Stat s = static_cast<Stat>(it - kStatNames.begin());
+      const Stat s = *stat;
       if (std::find(out.begin(), out.end(), s) != out.end()) {
         return r_.Error(n, path, fmt::format("'{}' appears twice", name));
       }
@@ -380,39 +367,6 @@ class SpecParser {
 };
 
 }  // namespace
-
-Result<base::Duration> ParseDuration(std::string_view text) {
-  if (text == "0") return base::Duration(0);
-  size_t digits = 0;
-  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
-  const std::string_view unit = text.substr(digits);
-  auto count = digits == 0 || digits > 9 ? std::nullopt : base::ParseInt64(text.substr(0, digits));
-  if (!count) {
-    return base::InvalidArgumentError(
-        "expected a duration: a whole number and a unit (s, min, h, d, w), e.g. 6h");
-  }
-  for (const UnitDef& u : kUnits) {
-    if (u.name == unit) return u.size * *count;
-  }
-  return base::InvalidArgumentError("unknown duration unit: use s, min, h, d or w (e.g. 6h)");
-}
-
-std::string FormatDuration(base::Duration d) {
-  if (d == base::Duration(0)) return "0";
-  for (const UnitDef& u : kUnits) {
-    if (d % u.size == base::Duration(0)) return fmt::format("{}{}", d / u.size, u.name);
-  }
-  return fmt::format("{}us", d.count());
-}
-
-std::string_view StatName(Stat s) { return kStatNames[static_cast<size_t>(s)]; }
-
-bool CodeMatches(std::string_view pattern, std::string_view code) {
-  if (!pattern.empty() && pattern.back() == '*') {
-    return code.substr(0, pattern.size() - 1) == pattern.substr(0, pattern.size() - 1);
-  }
-  return pattern == code;
-}
 
 Result<TaskSpec> ParseTaskSpec(std::string_view yaml, std::string_view file_name) {
   YamlReader reader{std::string(file_name)};

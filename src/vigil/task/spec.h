@@ -74,6 +74,7 @@ struct LabelSpec {
 // Per-variable statistics (docs/features.md).
 enum class Stat { kLast, kFirst, kMin, kMax, kMean, kCount, kSlope, kTimeSinceLast, kMissing };
 std::string_view StatName(Stat s);
+std::optional<Stat> StatFromName(std::string_view name);
 
 // A group of variables (codes, or patterns such as "LOINC/*") with the statistics to compute over
 // the look-back (`stats`) and over each of `windows` (`window_stats`).
