@@ -1,6 +1,6 @@
 // The CSV half of WriteTableFile (table_file.h): formatted by vigil, in parallel, rather than by
 // DuckDB's COPY, whose single-threaded writer took about 20 s for a 380,000 x 155 feature table
-// (docs/decisions.md D9). Internal to the store module.
+// (docs/decisions.md D12). Internal to the store module.
 #ifndef VIGIL_STORE_CSV_WRITER_H_
 #define VIGIL_STORE_CSV_WRITER_H_
 
