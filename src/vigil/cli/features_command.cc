@@ -21,6 +21,8 @@ struct FeaturesFlags {
   int threads = 0;
 };
 
+constexpr size_t kAbsentCodesShown = 5;
+
 std::string N(int64_t n) { return base::WithThousands(n); }
 
 void PrintSummary(const task::TaskSpec& spec, const features::Extraction& x,
@@ -49,6 +51,15 @@ void PrintSummary(const task::TaskSpec& spec, const features::Extraction& x,
     std::printf("  split     %-10s %s patients, %s rows, %s positive\n",
                 std::string(task::SplitSideName(side)).c_str(), N(split.counts.subjects[i]).c_str(),
                 N(split.counts.rows[i]).c_str(), N(split.counts.positive_rows[i]).c_str());
+  }
+  if (!x.absent_codes.empty()) {
+    std::string codes;
+    for (size_t i = 0; i < x.absent_codes.size() && i < kAbsentCodesShown; ++i) {
+      codes += (i > 0 ? ", " : "") + x.absent_codes[i];
+    }
+    if (x.absent_codes.size() > kAbsentCodesShown) codes += ", ...";
+    std::printf("  note      %zu feature codes do not occur in the store (their columns are empty): %s\n",
+                x.absent_codes.size(), codes.c_str());
   }
   if (extract_seconds > 0) {
     std::printf("  speed     %s events read, %.2f million events/s\n", N(x.events_read).c_str(),

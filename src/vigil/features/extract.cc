@@ -280,7 +280,9 @@ Result<Extraction> ExtractFeatures(store::Store& store, const task::TaskSpec& sp
     extractor.Block(block);
     return Status::Ok();
   }));
-  return extractor.Finish();
+  Extraction result = extractor.Finish();
+  result.absent_codes = layout.absent_codes();
+  return result;
 }
 
 }  // namespace vigil::features

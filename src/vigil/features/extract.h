@@ -43,6 +43,7 @@ struct Extraction {
   FeatureMatrix matrix;
   task::CohortReport cohort;
   int64_t events_read = 0;  // events read from the store (those with a code the task uses)
+  std::vector<std::string> absent_codes;  // feature codes with no event in the store
 };
 
 base::Result<Extraction> ExtractFeatures(store::Store& store, const task::TaskSpec& spec,

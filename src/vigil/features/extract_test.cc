@@ -153,6 +153,7 @@ TEST_F(ExtractTest, ComputesPointInTimeFeaturesAndLabels) {
   EXPECT_TRUE(std::isnan(At(m, 3, "score.qSOFA")));
   EXPECT_EQ(At(m, 3, "demographics.female"), 0);
 
+  EXPECT_TRUE(x->absent_codes.empty());
   EXPECT_EQ(x->cohort.stays_seen, 3);
   EXPECT_EQ(x->cohort.stays_included, 2);
   EXPECT_EQ(x->cohort.stays_excluded["stay kind not in the cohort"], 1);
@@ -197,6 +198,7 @@ TEST(LayoutTest, BuiltinTaskColumnCountsMatchTheDocs) {
     auto layout = FeatureLayout::Create(*spec, {}, plan);
     ASSERT_TRUE(layout.ok()) << name;
     EXPECT_EQ(layout->num_columns(), columns) << name;
+    EXPECT_FALSE(layout->absent_codes().empty()) << "an empty store has none of the codes";
   }
 }
 

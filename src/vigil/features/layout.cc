@@ -134,6 +134,9 @@ base::Result<FeatureLayout> FeatureLayout::Create(const task::TaskSpec& spec,
     }
   }
 
+  for (const Track& t : l.tracks_) {
+    if (t.is_variable && !store_code_set.count(t.code)) l.absent_codes_.push_back(t.code);
+  }
   std::set<std::string> seen;
   for (const std::string& n : l.names_) {
     if (!seen.insert(n).second) {

@@ -63,6 +63,8 @@ class FeatureLayout {
   // sign codes.
   const std::vector<int32_t>& code_keys() const { return code_keys_; }
   bool needs_text() const { return !scores_.empty(); }
+  // Feature codes the store has no event of (their columns are all missing), in column order.
+  const std::vector<std::string>& absent_codes() const { return absent_codes_; }
 
   std::optional<int64_t> lookback() const { return lookback_; }  // microseconds; nullopt: stay
   int64_t score_lookback() const { return score_lookback_; }
@@ -78,6 +80,7 @@ class FeatureLayout {
   size_t num_windows_ = 0;
   std::vector<int32_t> track_of_code_;
   std::vector<int32_t> code_keys_;
+  std::vector<std::string> absent_codes_;
   std::optional<int64_t> lookback_;
   int64_t score_lookback_ = 0;
   int64_t time_in_stay_column_ = -1;
