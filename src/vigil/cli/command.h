@@ -34,6 +34,8 @@ void AddStatsCommand(CLI::App& app, const GlobalOptions& global, int& exit_code)
 void AddTimelineCommand(CLI::App& app, const GlobalOptions& global, int& exit_code);
 void AddModelsCommand(CLI::App& app, const GlobalOptions& global, int& exit_code);
 void AddQueryCommand(CLI::App& app, int& exit_code);
+void AddTasksCommand(CLI::App& app, const GlobalOptions& global, int& exit_code);
+void AddFeaturesCommand(CLI::App& app, const GlobalOptions& global, int& exit_code);
 
 }  // namespace vigil::cli
 

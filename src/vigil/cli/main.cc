@@ -34,6 +34,8 @@ int main(int argc, char** argv) {
   cli::AddTimelineCommand(app, global, exit_code);
   cli::AddModelsCommand(app, global, exit_code);
   cli::AddQueryCommand(app, exit_code);
+  cli::AddTasksCommand(app, global, exit_code);
+  cli::AddFeaturesCommand(app, global, exit_code);
 
   try {
     app.parse(argc, argv);

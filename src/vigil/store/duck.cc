@@ -194,6 +194,16 @@ base::Result<QueryResult> PreparedStatement::Execute() {
   return QueryResult(result);
 }
 
+base::Result<QueryResult> PreparedStatement::ExecuteStreaming() {
+  duckdb_result result;
+  if (duckdb_execute_prepared_streaming(stmt_, &result) != DuckDBSuccess) {
+    base::Status s = DuckError("statement failed", duckdb_result_error(&result));
+    duckdb_destroy_result(&result);
+    return s;
+  }
+  return QueryResult(result);
+}
+
 // ---- AppendChunk ----
 
 AppendChunk::AppendChunk(const std::vector<duckdb_type>& types) {

@@ -69,6 +69,15 @@ class Chunk {
   std::string_view GetString(size_t col,
                              size_t row) const;  // VARCHAR and BLOB; valid while the chunk is
   Value GetValue(duckdb_type type, size_t col, size_t row) const;
+  // Raw column storage for hot loops (T must match the column type); valid while the chunk is.
+  template <typename T>
+  const T* Data(size_t col) const {
+    return static_cast<const T*>(duckdb_vector_get_data(duckdb_data_chunk_get_vector(chunk_, col)));
+  }
+  // The column's validity mask, or nullptr when every row is valid.
+  const uint64_t* Validity(size_t col) const {
+    return duckdb_vector_get_validity(duckdb_data_chunk_get_vector(chunk_, col));
+  }
 
  private:
   duckdb_data_chunk chunk_;
@@ -89,6 +98,8 @@ class PreparedStatement {
   base::Status BindTimestamp(size_t index, int64_t micros);
   base::Status BindNull(size_t index);
   base::Result<QueryResult> Execute();
+  // Executes with a streaming result: rows are produced as Next() asks for them, not materialised.
+  base::Result<QueryResult> ExecuteStreaming();
 
  private:
   duckdb_prepared_statement stmt_;

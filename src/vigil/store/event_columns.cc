@@ -1,6 +1,6 @@
 #include "vigil/store/event_columns.h"
 
-#include <sys/mman.h>
+#include "vigil/base/memory.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -8,16 +8,12 @@
 namespace vigil::store {
 namespace {
 
-// Asks the kernel to back a large column with transparent huge pages (Linux "madvise" mode): a
-// batch of millions of events otherwise costs tens of thousands of page faults, which dominate
-// ingestion on virtual machines (docs/decisions.md, D5). Advice only: nothing changes on failure.
+// Large columns are backed by transparent huge pages where the system allows it: a batch of
+// millions of events otherwise costs tens of thousands of page faults, which dominate ingestion on
+// virtual machines (docs/decisions.md, D12).
 template <typename T>
 void AdviseHugePages(const std::vector<T>& column) {
-  constexpr uintptr_t kHugePage = uintptr_t{2} << 20;
-  const auto start = reinterpret_cast<uintptr_t>(column.data());
-  const uintptr_t begin = (start + kHugePage - 1) & ~(kHugePage - 1);
-  const uintptr_t end = (start + column.capacity() * sizeof(T)) & ~(kHugePage - 1);
-  if (end > begin) (void)madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+  base::AdviseHugePages(const_cast<T*>(column.data()), column.capacity() * sizeof(T));
 }
 
 }  // namespace

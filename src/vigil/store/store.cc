@@ -985,6 +985,8 @@ Result<std::vector<Reject>> Store::GetRejects(std::optional<int64_t> run_id) {
   return out;
 }
 
+duck::Connection& Store::connection() { return *impl_->conn; }
+
 Result<std::vector<std::vector<std::string>>> Store::QueryText(std::string_view sql) {
   VIGIL_ASSIGN_OR_RETURN(auto r, impl_->conn->Query(sql));
   std::vector<std::vector<std::string>> out;

@@ -27,8 +27,12 @@
 #include "vigil/base/status.h"
 #include "vigil/store/event_columns.h"
 #include "vigil/store/records.h"
+#include "vigil/store/scan.h"
 
 namespace vigil::store {
+namespace duck {
+class Connection;
+}  // namespace duck
 
 // The schema version this vigil writes. Older stores are migrated on open for writing; newer ones
 // are refused.
@@ -161,10 +165,24 @@ class Store {
   // cells, NULL as empty. For tools; modules use the typed calls above.
   base::Result<std::vector<std::vector<std::string>>> QueryText(std::string_view sql);
 
+  // ---- bulk reads for whole-store passes (scan.h; implemented in scan.cc) ----
+  // Every (code, unit) with its key, by key.
+  base::Result<std::vector<CodeEntry>> ListCodes();
+  // Every subject with its key, by key.
+  base::Result<std::vector<SubjectEntry>> ListSubjects();
+  // Every stay with its keys, by subject_key, then start time (unknown last), then stay_id.
+  base::Result<std::vector<StayEntry>> ListStays();
+  // Calls `fn` once per EventBlock, in ascending key order (at least once, even for an empty
+  // store). Stops at the first error `fn` returns and returns it. The block is the callee's to
+  // keep (it may move from it).
+  base::Status ScanEvents(const EventScanOptions& options,
+                          const std::function<base::Status(EventBlock&)>& fn);
+
  private:
   struct Impl;
   Store(std::filesystem::path path, std::unique_ptr<Impl> impl);
   base::Status EnsureKeys();
+  duck::Connection& connection();
 
   std::filesystem::path path_;
   std::unique_ptr<Impl> impl_;
