@@ -23,6 +23,7 @@ struct SynthFlags {
   double spo2_bias = synth::PopulationOptions{}.spo2_bias_black;
   int threads = 0;
   bool no_truth = false;
+  bool dry_run = false;
 };
 
 std::string Megabytes(int64_t bytes) {
@@ -45,14 +46,18 @@ void PrintSummary(const SynthFlags& flags, const synth::SynthSummary& s) {
               WithThousands(t.deaths).c_str(),
               t.admissions > 0 ? 100.0 * static_cast<double>(t.deaths) / t.admissions : 0.0,
               WithThousands(t.cardiac_arrests).c_str(), WithThousands(t.sepsis).c_str());
-  std::printf("  files in    %s (%s)\n", flags.out.c_str(), Megabytes(s.total_bytes).c_str());
+  if (flags.dry_run) {
+    std::printf("  dry run     nothing written (%s generated)\n", Megabytes(s.total_bytes).c_str());
+  } else {
+    std::printf("  files in    %s (%s)\n", flags.out.c_str(), Megabytes(s.total_bytes).c_str());
+  }
   for (int f = 0; f < synth::kOutFileCount; ++f) {
     if (f >= synth::kFhirFileCount && flags.no_truth) continue;
     std::printf("    %-34s %14s records %10s\n",
                 std::string(synth::OutFileName(static_cast<synth::OutFile>(f))).c_str(),
                 WithThousands(t.records[f]).c_str(), Megabytes(s.bytes[f]).c_str());
   }
-  if (!flags.no_truth) {
+  if (!flags.no_truth && !flags.dry_run) {
     std::printf("  truth/ holds the ground truth; load only the *.ndjson files as FHIR\n");
   }
 }
@@ -67,6 +72,11 @@ int Run(const SynthFlags& flags, const GlobalOptions& global) {
   options.patients = flags.patients;
   options.threads = flags.threads;
   options.out = flags.out;
+  options.dry_run = flags.dry_run;
+  if (flags.out.empty() && !flags.dry_run) {
+    return ReportError(base::InvalidArgumentError("--out is required (or --dry-run)"),
+                       /*usage=*/true);
+  }
   options.cohort.seed = flags.seed;
   options.cohort.days = flags.days;
   options.cohort.truth = !flags.no_truth;
@@ -106,9 +116,7 @@ void AddSynthCommand(CLI::App& app, const GlobalOptions& global, int& exit_code)
                   "byte-identical files")
       ->capture_default_str();
   sub->add_option("--out", flags->out,
-                  "Output folder (created; an earlier data set there is "
-                  "replaced)")
-      ->required();
+                  "Output folder (created; an earlier data set there is replaced)");
   sub->add_option("--start", flags->start, "First day of admissions (YYYY-MM-DD, UTC)")
       ->capture_default_str();
   sub->add_option("--days", flags->days, "First admissions are spread over this many days")
@@ -123,6 +131,9 @@ void AddSynthCommand(CLI::App& app, const GlobalOptions& global, int& exit_code)
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
   sub->add_flag("--no-truth", flags->no_truth, "Do not write OUT/truth/");
+  sub->add_flag("--dry-run", flags->dry_run,
+                "Generate and serialize everything but write nothing (measures speed and memory "
+                "at any scale)");
   sub->callback([flags, &global, &exit_code] { exit_code = Run(*flags, global); });
 }
 

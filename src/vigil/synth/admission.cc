@@ -31,6 +31,7 @@ constexpr double kPostOpInfectionFactor = 2;
 constexpr int64_t kPostOpInfectionWindow = 5 * 24 * kHour;
 constexpr std::array<double, 4> kHaiSiteWeight = {0.45, 0.35, 0.1,
                                                   0.1};  // chest urine skin abdomen
+constexpr int kAntibioticReviewHours = 48;
 constexpr double kSepsisRecognitionMeanH = 3;
 constexpr double kSepsisRecognitionMaxH = 12;
 constexpr double kHypothermic = 0.1;
@@ -52,7 +53,7 @@ constexpr double kPostArrestTransferMaxH = 1;
 constexpr double kArrestDeathMinH = 0.2;
 constexpr double kArrestDeathMaxH = 0.8;
 constexpr double kPostArrestSeverity = 1.0;
-constexpr int kIcuMinHours = 24;
+constexpr int kIcuMinHours = 36;
 constexpr int kIcuStableHours = 12;
 constexpr double kIcuDischargeHazard = 0.25;
 constexpr int kIcuDischargeFirstHour = 8;
@@ -62,6 +63,10 @@ constexpr double kDischargeInfection = 0.3;
 constexpr double kDischargeHazard = 0.3;
 constexpr int kDischargeFirstHour = 9;
 constexpr int kDischargeLastHour = 18;
+// Once medically fit, discharge waits for arrangements (transport, care at home, a care-home
+// place): exponential with mean base + frailty^2 x extra hours. This gives stays their long tail.
+constexpr double kDischargeWaitBaseH = 2;
+constexpr double kDischargeWaitFrailH = 48;
 constexpr double kFacilityFrailty = 0.5;
 constexpr double kFacilityDischarge = 0.4;
 
@@ -141,7 +146,7 @@ void AdmissionSim::Setup() {
 void AdmissionSim::WriteTruthHour(int64_t hour_start) {
   ++tally_.hours;
   if (!truth_.enabled()) return;
-  const HazardModel hz = HazardsFor(m_, patient_, *dx_, care_.in_icu);
+  const HazardModel hz = HazardsFor(m_, patient_, *dx_, care_);
   HourTruth h;
   h.encounter_id = Location();
   h.time = hour_start;
@@ -178,7 +183,8 @@ void AdmissionSim::InfectionEvents(int64_t t) {
     antibiotics_at_.reset();
   }
   if (state_.antibiotics) {
-    if (!broad_spectrum_ && t - antibiotics_started_ >= 48 * kHour &&
+    // Not working after two days: broaden (or, already broad, change again / source control).
+    if (t - last_antibiotic_change_ >= kAntibioticReviewHours * kHour &&
         state_.infection > infection_at_antibiotics_) {
       StartAntibiotics(t + 30 * kMinute, true);
     }
@@ -217,7 +223,7 @@ void AdmissionSim::RecordSepsis(int64_t time) {
 AdmissionSim::Change AdmissionSim::DrawEvents(int64_t t) {
   Change c;
   auto within = [&](int64_t lo) { return lo + rng_.UniformInt(0, t + kHour - 1 - lo); };
-  const HazardModel hz = HazardsFor(m_, patient_, *dx_, care_.in_icu);
+  const HazardModel hz = HazardsFor(m_, patient_, *dx_, care_);
   const double s = state_.severity;
   if (rng_.Bernoulli(1 - std::exp(-hz.arrest.At(s)))) {
     const int64_t at = within(t);
@@ -261,9 +267,18 @@ AdmissionSim::Change AdmissionSim::DrawEvents(int64_t t) {
     }
     return c;
   }
-  if (!transfer_at_ && hours_ >= dx_->min_stay_hours && s < kDischargeSeverity &&
-      state_.infection < kDischargeInfection && hod >= kDischargeFirstHour &&
-      hod <= kDischargeLastHour && rng_.Bernoulli(kDischargeHazard)) {
+  const bool fit = !transfer_at_ && hours_ >= dx_->min_stay_hours && s < kDischargeSeverity &&
+                   state_.infection < kDischargeInfection;
+  if (!fit) {
+    ready_at_.reset();
+    return c;
+  }
+  if (!ready_at_) {
+    const double f = patient_.frailty;
+    ready_at_ = t + Hours(rng_.Exponential(kDischargeWaitBaseH + kDischargeWaitFrailH * f * f));
+  }
+  if (t >= *ready_at_ && hod >= kDischargeFirstHour && hod <= kDischargeLastHour &&
+      rng_.Bernoulli(kDischargeHazard)) {
     const int64_t at = within(t);
     const bool facility = patient_.frailty > kFacilityFrailty && rng_.Bernoulli(kFacilityDischarge);
     return {Change::kDischarge, at, at, facility ? "snf" : "home"};
@@ -312,6 +327,7 @@ void AdmissionSim::EndIcu(int64_t time) {
   icu_stays_.back().end = time;
   truth_.Event(icu_id_, time, "icu_discharge");
   care_.in_icu = false;
+  care_.escalated = false;
   care_.fio2 = std::min(care_.fio2, 40.0);
   ward_o2_step_ = -1;  // re-titrated at the first ward set
 }

@@ -191,6 +191,7 @@ void AdmissionSim::WardSet(int64_t time) {
   }
   const scores::News2Score news = scores::ComputeNews2(seen);
   last_news_ = news.total;
+  care_.escalated = news.total >= kNews2EmergencyTotal;
   if (seen.spo2) TitrateWardOxygen(*seen.spo2);
   if (first) {
     Bloods(time + 10 * kMinute,
@@ -348,6 +349,7 @@ void AdmissionSim::StartAntibiotics(int64_t time, bool broad) {
   state_.antibiotics = true;
   state_.antibiotics_effective =
       rng_.Bernoulli(broad ? kBroadSpectrumEffective : m_.antibiotic_effective);
+  last_antibiotic_change_ = time;
   infection_at_antibiotics_ = state_.infection;
   broad_spectrum_ = broad_spectrum_ || broad;
   next_antibiotic_dose_ = time;

@@ -95,6 +95,7 @@ class AdmissionSim {
 
   // Events in flight.
   std::optional<int64_t> transfer_at_;  // ICU transfer after a referral or an arrest
+  std::optional<int64_t> ready_at_;     // medically fit for discharge from then (arrangements)
   int stable_icu_hours_ = 0;
   int64_t icu_since_ = 0;
   std::optional<int64_t> sepsis_onset_;  // true onset
@@ -103,6 +104,7 @@ class AdmissionSim {
   bool infection_known_ = false;
   std::optional<int64_t> antibiotics_at_;
   int64_t antibiotics_started_ = 0;
+  int64_t last_antibiotic_change_ = 0;
   double infection_at_antibiotics_ = 0;
   bool broad_spectrum_ = false;
   int64_t next_antibiotic_dose_ = 0;

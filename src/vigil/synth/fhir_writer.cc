@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <array>
+#include <cmath>
 #include <iterator>
 #include <utility>
 
@@ -42,14 +45,6 @@ void PutDate(char* p, int64_t day) {
   Put2(p + 8, d);
 }
 
-void AppendNumber(std::string& s, double v, int decimals) {
-  if (decimals == 0) {
-    fmt::format_to(std::back_inserter(s), "{}", static_cast<int64_t>(v < 0 ? v - 0.5 : v + 0.5));
-  } else {
-    fmt::format_to(std::back_inserter(s), "{:.{}f}", v, decimals);
-  }
-}
-
 void AppendCoding(std::string& s, std::string_view system, std::string_view code,
                   std::string_view display) {
   s += R"({"system":")";
@@ -72,7 +67,7 @@ void AppendConcept(std::string& s, std::string_view system, std::string_view cod
 
 void AppendQuantity(std::string& s, double value, int decimals, std::string_view unit) {
   s += R"({"value":)";
-  AppendNumber(s, value, decimals);
+  AppendFixed(s, value, decimals);
   s += R"(,"unit":")";
   s += unit;
   s += R"(","system":"http://unitsofmeasure.org","code":")";
@@ -104,6 +99,54 @@ void AppendInstant(std::string& out, int64_t seconds) {
   out.append(buf, sizeof(buf));
 }
 
+void InstantFormatter::Append(std::string& out, int64_t seconds) {
+  int64_t day = seconds / kSecondsPerDay;
+  int64_t rest = seconds % kSecondsPerDay;
+  if (rest < 0) {
+    rest += kSecondsPerDay;
+    --day;
+  }
+  if (day != day_) {
+    day_ = day;
+    PutDate(date_, day);
+  }
+  char buf[20];
+  std::copy(date_, date_ + sizeof(date_), buf);
+  buf[10] = 'T';
+  Put2(buf + 11, static_cast<unsigned>(rest / 3600));
+  buf[13] = ':';
+  Put2(buf + 14, static_cast<unsigned>(rest / 60 % 60));
+  buf[16] = ':';
+  Put2(buf + 17, static_cast<unsigned>(rest % 60));
+  buf[19] = 'Z';
+  out.append(buf, sizeof(buf));
+}
+
+void AppendFixed(std::string& out, double v, int decimals) {
+  static constexpr std::array<int64_t, 10> kPow10 = {
+      1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000};
+  decimals = std::clamp(decimals, 0, 9);
+  const double scaled = std::round(v * static_cast<double>(kPow10[decimals]));
+  constexpr double kLargest = 9e15;  // exact in a double and an int64
+  if (!(std::fabs(scaled) < kLargest)) {
+    fmt::format_to(std::back_inserter(out), "{:.{}f}", v, decimals);
+    return;
+  }
+  int64_t n = static_cast<int64_t>(scaled);
+  if (n < 0) {
+    out += '-';
+    n = -n;
+  }
+  const fmt::format_int whole(n / kPow10[decimals]);
+  out.append(whole.data(), whole.size());
+  if (decimals == 0) return;
+  char frac[9];
+  int64_t f = n % kPow10[decimals];
+  for (int i = decimals - 1; i >= 0; --i, f /= 10) frac[i] = static_cast<char>('0' + f % 10);
+  out += '.';
+  out.append(frac, static_cast<size_t>(decimals));
+}
+
 void AppendDate(std::string& out, int64_t day) {
   char buf[10];
   PutDate(buf, day);
@@ -111,7 +154,33 @@ void AppendDate(std::string& out, int64_t day) {
 }
 
 FhirWriter::FhirWriter(std::string patient_id, PatientOutput& out)
-    : patient_id_(std::move(patient_id)), out_(out) {}
+    : patient_id_(std::move(patient_id)), out_(out) {
+  observation_prefix_ = R"({"resourceType":"Observation","id":")" + patient_id_ + "-o";
+}
+
+const std::string& FhirWriter::CodeFragment(const ObservationCode& code) {
+  for (const auto& [c, fragment] : code_fragments_) {
+    if (c == &code) return fragment;
+  }
+  std::string s = R"(","status":"final","category":[)";
+  AppendConcept(s, "http://terminology.hl7.org/CodeSystem/observation-category", code.category, "");
+  s += R"(],"code":)";
+  AppendConcept(s, kLoinc, code.loinc, "");
+  code_fragments_.emplace_back(&code, std::move(s));
+  return code_fragments_.back().second;
+}
+
+const std::string& FhirWriter::EncounterFragment(std::string_view encounter_id) {
+  if (encounter_fragment_.empty() || fragment_encounter_ != encounter_id) {
+    fragment_encounter_ = encounter_id;
+    encounter_fragment_ = R"(,"subject":)";
+    AppendReference(encounter_fragment_, "Patient", patient_id_);
+    encounter_fragment_ += R"(,"encounter":)";
+    AppendReference(encounter_fragment_, "Encounter", encounter_id);
+    encounter_fragment_ += R"(,"effectiveDateTime":")";
+  }
+  return encounter_fragment_;
+}
 
 std::string FhirWriter::NextObservationId() const {
   return fmt::format("{}-o{}", patient_id_, observations_ + 1);
@@ -130,21 +199,14 @@ void FhirWriter::BeginObservation(const ObservationCode& code, std::string_view 
   std::string& s = out_[OutFile::kObservation];
   ++observations_;
   ++out_.tally.records[static_cast<int>(OutFile::kObservation)];
-  s += R"({"resourceType":"Observation","id":")";
-  s += patient_id_;
-  fmt::format_to(std::back_inserter(s), "-o{}", observations_);
-  s += R"(","status":"final","category":[)";
-  AppendConcept(s, "http://terminology.hl7.org/CodeSystem/observation-category", code.category, "");
-  s += R"(],"code":)";
-  AppendConcept(s, kLoinc, code.loinc, "");
-  s += R"(,"subject":)";
-  AppendReference(s, "Patient", patient_id_);
-  s += R"(,"encounter":)";
-  AppendReference(s, "Encounter", encounter_id);
-  s += R"(,"effectiveDateTime":")";
-  AppendInstant(s, t.effective);
+  s += observation_prefix_;
+  const fmt::format_int seq(observations_);
+  s.append(seq.data(), seq.size());
+  s += CodeFragment(code);
+  s += EncounterFragment(encounter_id);
+  time_.Append(s, t.effective);
   s += R"(","issued":")";
-  AppendInstant(s, t.issued);
+  time_.Append(s, t.issued);
   s += '"';
 }
 

@@ -12,6 +12,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "vigil/synth/catalog.h"
 #include "vigil/synth/output.h"
@@ -21,8 +23,20 @@ namespace vigil::synth {
 
 // Appends "YYYY-MM-DDThh:mm:ssZ".
 void AppendInstant(std::string& out, int64_t seconds);
+
+// AppendInstant that remembers the last day it formatted (times come in runs of the same day).
+class InstantFormatter {
+ public:
+  void Append(std::string& out, int64_t seconds);
+
+ private:
+  int64_t day_ = -1000000000;
+  char date_[10] = {};
+};
 // Appends "YYYY-MM-DD" for a day number (days since 1970-01-01).
 void AppendDate(std::string& out, int64_t day);
+// Appends `v` rounded half away from zero to `decimals` (0-9) places: 36.8 -> "36.8", 88 -> "88".
+void AppendFixed(std::string& out, double v, int decimals);
 
 struct ObsTimes {
   int64_t effective;  // when measured or collected
@@ -79,12 +93,21 @@ class FhirWriter {
  private:
   void BeginObservation(const ObservationCode& code, std::string_view encounter_id, ObsTimes t);
   void AppendReference(std::string& s, std::string_view type, std::string_view id);
+  // Cached JSON fragments: from "status" to the end of "code" for a code; subject and encounter
+  // references up to the opening quote of effectiveDateTime for the current encounter.
+  const std::string& CodeFragment(const ObservationCode& code);
+  const std::string& EncounterFragment(std::string_view encounter_id);
 
   std::string patient_id_;
   PatientOutput& out_;
   int64_t observations_ = 0;
   int64_t conditions_ = 0;
   int64_t medications_ = 0;
+  InstantFormatter time_;
+  std::string observation_prefix_;  // {"resourceType":"Observation","id":"<patient>-o
+  std::vector<std::pair<const ObservationCode*, std::string>> code_fragments_;
+  std::string fragment_encounter_;
+  std::string encounter_fragment_;
 };
 
 }  // namespace vigil::synth

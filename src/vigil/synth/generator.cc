@@ -30,6 +30,17 @@ class OutputFiles {
  public:
   ~OutputFiles() { Abort(); }
 
+  // Every file goes to /dev/null.
+  base::Status OpenDiscarding(bool truth) {
+    for (int f = 0; f < kOutFileCount; ++f) {
+      if (IsTruth(f) && !truth) continue;
+      files_[f] = std::fopen("/dev/null", "wb");
+      if (files_[f] == nullptr) return base::IoError("cannot open /dev/null");
+      VIGIL_RETURN_IF_ERROR(Put(f, OutFileHeader(static_cast<OutFile>(f))));
+    }
+    return base::Status::Ok();
+  }
+
   base::Status Open(const fs::path& dir, bool truth) {
     std::error_code ec;
     fs::create_directories(dir / "truth", ec);
@@ -128,7 +139,9 @@ class BatchQueue {
     if (stop_ || next_ >= batches_) return -1;
     max_in_memory_ = std::max(max_in_memory_, static_cast<int>(next_ + 1 - written_));
     if (free_.empty()) {
+      // A new buffer starts at the size of the largest batch so far (no regrowth while filling).
       buffer = std::make_unique<PatientOutput>();
+      for (int f = 0; f < kOutFileCount; ++f) buffer->text[f].reserve(largest_[f]);
     } else {
       buffer = std::move(free_.back());
       free_.pop_back();
@@ -153,6 +166,8 @@ class BatchQueue {
 
   void Written(std::unique_ptr<PatientOutput> buffer) {
     std::lock_guard lock(mu_);
+    for (int f = 0; f < kOutFileCount; ++f)
+      largest_[f] = std::max(largest_[f], buffer->text[f].size());
     buffer->Clear();
     free_.push_back(std::move(buffer));
     ++written_;
@@ -180,6 +195,7 @@ class BatchQueue {
   int max_in_memory_ = 0;
   std::map<int64_t, std::unique_ptr<PatientOutput>> ready_;
   std::vector<std::unique_ptr<PatientOutput>> free_;
+  std::array<size_t, kOutFileCount> largest_{};
 };
 
 base::Status Validate(const SynthOptions& o) {
@@ -187,7 +203,7 @@ base::Status Validate(const SynthOptions& o) {
   if (o.cohort.days < 1) return base::InvalidArgumentError("--days must be at least 1");
   if (o.batch_patients < 1) return base::InvalidArgumentError("batch size must be at least 1");
   if (o.threads < 0) return base::InvalidArgumentError("--threads must not be negative");
-  if (o.out.empty()) return base::InvalidArgumentError("--out is required");
+  if (o.out.empty() && !o.dry_run) return base::InvalidArgumentError("--out is required");
   if (o.cohort.population.spo2_bias_black < 0)
     return base::InvalidArgumentError("--spo2-bias must not be negative");
   return base::Status::Ok();
@@ -204,7 +220,8 @@ base::Result<SynthSummary> Generate(const SynthOptions& options,
                         ? options.threads
                         : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   OutputFiles files;
-  VIGIL_RETURN_IF_ERROR(files.Open(options.out, options.cohort.truth));
+  VIGIL_RETURN_IF_ERROR(options.dry_run ? files.OpenDiscarding(options.cohort.truth)
+                                        : files.Open(options.out, options.cohort.truth));
 
   const int64_t batch = options.batch_patients;
   const int64_t batches = (options.patients + batch - 1) / batch;

@@ -29,6 +29,9 @@ struct SynthOptions {
   int threads = 0;        // worker threads; 0: one per hardware thread
   int batch_patients = 128;
   std::filesystem::path out;
+  // Generate and serialize everything but write nothing (bytes are still counted): for
+  // measuring speed and memory at scales whose files would not fit on the disk.
+  bool dry_run = false;
 };
 
 struct SynthProgress {

@@ -60,25 +60,28 @@ struct ModelParameters {
   double antibiotic_effective = 0.7;  // probability the first antibiotic covers the organism
   double infection_weight = 0.75;
   double hospital_infection_hazard = 0.0003;  // per hour on the ward
-  // Sepsis-3 onset in the model (see kArrest... above for the source of the definition).
+  // Sepsis-3 onset in the model (the definition is cited above, with kArrestSurvival).
   double sepsis_severity = 1.7;
   double sepsis_min_infection = 0.5;
   // Hourly hazards exp(a + b S): ICU referral (full active care, on the ward), cardiac arrest,
   // death. A ceiling of ward-based care removes referral and CPR and raises the death hazard.
   double referral_log_hazard = -9.2;
   double referral_severity = 2.0;
+  // RCP NEWS2 chart 3: an aggregate of 7 or more calls for emergency assessment by a critical
+  // care team; while the last ward set scored that, ICU referral is this many times as likely.
+  double escalation_factor = 3.0;
   double arrest_log_hazard = -12.3;
   double arrest_severity = 1.9;
-  double death_log_hazard = -12.4;
+  double death_log_hazard = -12.2;
   double death_severity = 2.3;
   double death_frailty = 1.5;
-  double ceiling_death_log_hazard = -9.6;
-  double icu_death_log_hazard = -10.3;
+  double ceiling_death_log_hazard = -9.3;
+  double icu_death_log_hazard = -9.4;
   double icu_arrest_log_hazard = -13.5;
   // In ICU the target falls by this fraction (organ support) and S reverts faster.
   double icu_support = 0.45;
   double icu_reversion = 0.09;
-  double icu_discharge_severity = 1.0;
+  double icu_discharge_severity = 0.7;
   // Hypoxaemia the staff do not see (true SaO2 below this) adds to mu per point below it.
   double hypoxaemia_threshold = 88;
   double hypoxaemia_weight = 0.05;

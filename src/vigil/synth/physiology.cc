@@ -69,7 +69,13 @@ constexpr double kInfectionCleared = 0.03;
 
 // Projection (truth).
 constexpr int kProjectionHours = 24;
-constexpr int kProjectionStep = 2;
+constexpr int kProjectionStep = 3;  // hazards evaluated at the middle hour of each step
+
+// exp(-1 / kSurgeryHours), computed once.
+double SurgeryDecay() {
+  static const double decay = std::exp(-1.0 / kSurgeryHours);
+  return decay;
+}
 
 double Ar1(double x, double sd, Rng& rng, double persistence = kDeviationPersistence) {
   return persistence * x + std::sqrt(1 - persistence * persistence) * sd * rng.Normal();
@@ -168,7 +174,7 @@ void Step(const ModelParameters& m, const PatientProfile& patient, const Diagnos
   s.severity = std::max(0.0, s.severity + k * (mu - s.severity) + m.severity_noise * rng.Normal());
   s.slow_severity += (s.severity - s.slow_severity) / kSlowHours;
   s.illness *= std::exp(-1.0 / recovery_hours);
-  s.surgery *= std::exp(-1.0 / kSurgeryHours);
+  s.surgery *= SurgeryDecay();
   if (s.infection > 0) {
     s.infection = NextInfection(m, s.infection, s.antibiotics && s.antibiotics_effective) +
                   kInfectionNoise * std::sqrt(s.infection) * rng.Normal();
@@ -205,9 +211,10 @@ double LogLinearHazard::Expected(double mean, double var) const {
 }
 
 HazardModel HazardsFor(const ModelParameters& m, const PatientProfile& patient, const Diagnosis& dx,
-                       bool in_icu) {
+                       const Care& care) {
   HazardModel h;
   const double frail = m.death_frailty * patient.frailty;
+  const bool in_icu = care.in_icu;
   h.arrest = {true, (in_icu ? m.icu_arrest_log_hazard : m.arrest_log_hazard) + dx.arrest_log_bonus,
               m.arrest_severity};
   if (in_icu) {
@@ -216,7 +223,9 @@ HazardModel HazardsFor(const ModelParameters& m, const PatientProfile& patient, 
     h.death = {true, m.ceiling_death_log_hazard + frail, m.death_severity};
     h.arrest_is_death = true;
   } else {
-    h.referral = {true, m.referral_log_hazard, m.referral_severity};
+    h.referral = {true,
+                  m.referral_log_hazard + (care.escalated ? std::log(m.escalation_factor) : 0.0),
+                  m.referral_severity};
     h.death = {true, m.death_log_hazard + frail, m.death_severity};
   }
   return h;
@@ -233,9 +242,10 @@ Risk24 ProjectRisk(const ModelParameters& m, const PatientProfile& patient, cons
   double active = s.episode_rate > 0 ? 1.0 : 0.0;
   double cum_deterioration = 0, cum_death = 0, sepsis = 0;
   const double icu_factor = care.in_icu ? 1 - m.icu_support : 1.0;
-  const HazardModel hz = HazardsFor(m, patient, dx, care.in_icu);
+  const HazardModel hz = HazardsFor(m, patient, dx, care);
+  const double illness_decay = std::exp(-1.0 / recovery_hours);
   for (int hour = 0; hour < kProjectionHours; ++hour) {
-    if (hour % kProjectionStep == 0) {
+    if (hour % kProjectionStep == kProjectionStep / 2) {
       const double ref = hz.referral.Expected(mean, var);
       const double arr = hz.arrest.Expected(mean, var);
       const double death = hz.death.Expected(mean, var);
@@ -251,8 +261,8 @@ Risk24 ProjectRisk(const ModelParameters& m, const PatientProfile& patient, cons
         (illness + surgery + m.infection_weight * infection + episode + hypoxaemia) * icu_factor;
     mean += k * (mu - mean);
     var = (1 - k) * (1 - k) * var + sigma2;
-    illness *= std::exp(-1.0 / recovery_hours);
-    surgery *= std::exp(-1.0 / kSurgeryHours);
+    illness *= illness_decay;
+    surgery *= SurgeryDecay();
     infection = NextInfection(m, infection, s.antibiotics && s.antibiotics_effective);
     if (care.in_icu) active = 0;
     episode = active > 0 ? episode + s.episode_rate * active : episode * (1 - m.episode_decay);

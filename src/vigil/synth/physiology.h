@@ -38,6 +38,7 @@ struct Care {
   bool in_icu = false;
   double fio2 = 21;          // delivered oxygen, % (21: air)
   bool vasopressor = false;  // noradrenaline infusion (ICU)
+  bool escalated = false;    // the last ward NEWS2 was 7 or more: critical care outreach called
   int hours_since_antipyretic = 1000;
 };
 
@@ -88,8 +89,9 @@ struct HazardModel {
   LogLinearHazard death;
   bool arrest_is_death = false;
 };
+// ICU referral is more likely while the ward has escalated (care.escalated).
 HazardModel HazardsFor(const ModelParameters& m, const PatientProfile& patient, const Diagnosis& dx,
-                       bool in_icu);
+                       const Care& care);
 
 // Risks over the next 24 hours projected from the current state (docs/synth.md, "Truth"):
 // the expected hazard along the mean path of S with its growing variance.

@@ -49,12 +49,15 @@ TEST(PhysiologyTest, InfectionBringsFeverAndOxygenRaisesSaturation) {
 TEST(PhysiologyTest, HazardsAndProjectedRiskRiseWithSeverity) {
   const ModelParameters m;
   PatientProfile p = AveragePatient();
-  const HazardModel ward = HazardsFor(m, p, Pneumonia(), false);
+  const HazardModel ward = HazardsFor(m, p, Pneumonia(), Care{});
   EXPECT_TRUE(ward.referral.enabled);
   EXPECT_LT(ward.death.At(0.5), ward.death.At(2.5));
   EXPECT_LT(ward.referral.At(0.5), ward.referral.At(2.5));
+  Care escalated;
+  escalated.escalated = true;
+  EXPECT_GT(HazardsFor(m, p, Pneumonia(), escalated).referral.At(1.5), ward.referral.At(1.5));
   p.ceiling_of_care = true;
-  const HazardModel ceiling = HazardsFor(m, p, Pneumonia(), false);
+  const HazardModel ceiling = HazardsFor(m, p, Pneumonia(), Care{});
   EXPECT_FALSE(ceiling.referral.enabled);
   EXPECT_TRUE(ceiling.arrest_is_death);
   p.ceiling_of_care = false;

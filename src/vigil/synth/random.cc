@@ -36,13 +36,20 @@ int64_t Rng::UniformInt(int64_t lo, int64_t hi) {
 }
 
 double Rng::Normal() {
+  if (has_spare_) {
+    has_spare_ = false;
+    return spare_;
+  }
   double u, v, s;
   do {
     u = 2.0 * Uniform() - 1.0;
     v = 2.0 * Uniform() - 1.0;
     s = u * u + v * v;
   } while (s >= 1.0 || s == 0.0);
-  return u * std::sqrt(-2.0 * std::log(s) / s);
+  const double f = std::sqrt(-2.0 * std::log(s) / s);
+  spare_ = v * f;
+  has_spare_ = true;
+  return u * f;
 }
 
 double Rng::Exponential(double mean) { return -mean * std::log1p(-Uniform()); }

@@ -35,7 +35,8 @@ class Rng {
   // Uniform integer in [lo, hi] (inclusive); lo <= hi.
   int64_t UniformInt(int64_t lo, int64_t hi);
   bool Bernoulli(double p) { return Uniform() < p; }
-  // Standard normal (Marsaglia's polar method, one value per call).
+  // Standard normal (Marsaglia's polar method; the second value of each pair is kept for the
+  // next call).
   double Normal();
   double Normal(double mean, double sd) { return mean + sd * Normal(); }
   // Exponential with the given mean.
@@ -45,6 +46,8 @@ class Rng {
 
  private:
   uint64_t s_[4];
+  double spare_ = 0;
+  bool has_spare_ = false;
 };
 
 }  // namespace vigil::synth

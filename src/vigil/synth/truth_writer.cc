@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <iterator>
+#include <utility>
 
 #include "vigil/synth/fhir_writer.h"
 
@@ -82,10 +84,21 @@ void TruthWriter::Hour(const HourTruth& h) {
   s += h.encounter_id;
   s += ',';
   AppendInstant(s, h.time);
-  fmt::format_to(
-      std::back_inserter(s), ",{},{:.4f},{:.4f},{:.3e},{:.3e},{:.3e},{:.5f},{:.5f},{:.5f},{:.1f}\n",
-      h.icu ? "icu" : "ward", h.severity, h.infection, h.hazard_referral, h.hazard_arrest,
-      h.hazard_death, h.risk.deterioration, h.risk.death, h.risk.sepsis, h.true_sao2);
+  s += h.icu ? ",icu," : ",ward,";
+  const std::array<std::pair<double, int>, 9> columns = {{{h.severity, 4},
+                                                          {h.infection, 4},
+                                                          {h.hazard_referral, 9},
+                                                          {h.hazard_arrest, 9},
+                                                          {h.hazard_death, 9},
+                                                          {h.risk.deterioration, 6},
+                                                          {h.risk.death, 6},
+                                                          {h.risk.sepsis, 6},
+                                                          {h.true_sao2, 1}}};
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (i > 0) s += ',';
+    AppendFixed(s, columns[i].first, columns[i].second);
+  }
+  s += '\n';
 }
 
 }  // namespace vigil::synth
