@@ -32,6 +32,8 @@ void AddIngestCommand(CLI::App& app, const GlobalOptions& global, const std::str
                       int& exit_code);
 void AddStatsCommand(CLI::App& app, const GlobalOptions& global, int& exit_code);
 void AddTimelineCommand(CLI::App& app, const GlobalOptions& global, int& exit_code);
+void AddModelsCommand(CLI::App& app, const GlobalOptions& global, int& exit_code);
+void AddQueryCommand(CLI::App& app, int& exit_code);
 void AddSynthCommand(CLI::App& app, const GlobalOptions& global, int& exit_code);
 
 }  // namespace vigil::cli

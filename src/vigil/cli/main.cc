@@ -32,6 +32,8 @@ int main(int argc, char** argv) {
   cli::AddIngestCommand(app, global, command_line, exit_code);
   cli::AddStatsCommand(app, global, exit_code);
   cli::AddTimelineCommand(app, global, exit_code);
+  cli::AddModelsCommand(app, global, exit_code);
+  cli::AddQueryCommand(app, exit_code);
   cli::AddSynthCommand(app, global, exit_code);
 
   try {

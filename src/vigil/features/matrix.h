@@ -1,7 +1,8 @@
 // FeatureMatrix: the dense table that features produce and models consume.
 //
-// One row per prediction time (a task's index time), one column per feature. Values are float, row-major;
-// NaN means missing (XGBoost and the logistic model both handle it). Rows are sorted by subject, then time.
+// One row per prediction time (a task's index time), one column per feature. Values are float,
+// row-major; NaN means missing (XGBoost and the logistic model both handle it). Rows are sorted by
+// subject, then time.
 #ifndef VIGIL_FEATURES_MATRIX_H_
 #define VIGIL_FEATURES_MATRIX_H_
 
@@ -27,8 +28,8 @@ struct RowKey {
 struct FeatureMatrix {
   std::vector<std::string> names;  // column names, e.g. "LOINC/8867-4.max.6h" (docs/features.md)
   std::vector<RowKey> rows;
-  std::vector<float> values;       // rows.size() * names.size(), row-major
-  std::vector<float> labels;       // one per row: 1, 0, or NaN when unknown
+  std::vector<float> values;  // rows.size() * names.size(), row-major
+  std::vector<float> labels;  // one per row: 1, 0, or NaN when unknown
 
   size_t num_rows() const { return rows.size(); }
   size_t num_cols() const { return names.size(); }

@@ -107,26 +107,78 @@ Status IngestSession::AddFile(FileOutput file) {
   seen_.insert(file.sha256);
   b.files.push_back({file.sha256, file.path.string(), b.counts});
 
-  pending_.subjects.insert(pending_.subjects.end(), std::make_move_iterator(b.subjects.begin()),
-                           std::make_move_iterator(b.subjects.end()));
-  pending_.stays.insert(pending_.stays.end(), std::make_move_iterator(b.stays.begin()),
-                        std::make_move_iterator(b.stays.end()));
-  pending_.reference_scores.insert(pending_.reference_scores.end(), b.reference_scores.begin(),
-                                   b.reference_scores.end());
-  pending_.events.Append(b.events);
-  pending_.replace_sources.insert(pending_.replace_sources.end(), b.replace_sources.begin(),
-                                  b.replace_sources.end());
-  pending_.rejects.insert(pending_.rejects.end(), std::make_move_iterator(b.rejects.begin()),
-                          std::make_move_iterator(b.rejects.end()));
-  pending_.files.insert(pending_.files.end(), b.files.begin(), b.files.end());
-  for (const store::SkipCount& s : b.skips) MergeSkip(pending_.skips, s.reason, s.count);
-  pending_.counts += b.counts;
+  Merge(b);
 
   ++files_ingested_;
   ++progress_.files_done;
   progress_.bytes_done += static_cast<int64_t>(file.content.size());
   progress_.counts += b.counts;
   if (pending_.events.size() >= options_.commit_events) VIGIL_RETURN_IF_ERROR(Flush());
+  Report();
+  return Status::Ok();
+}
+
+void IngestSession::Merge(store::Batch& b) {
+  pending_.subjects.insert(pending_.subjects.end(), std::make_move_iterator(b.subjects.begin()),
+                           std::make_move_iterator(b.subjects.end()));
+  pending_.stays.insert(pending_.stays.end(), std::make_move_iterator(b.stays.begin()),
+                        std::make_move_iterator(b.stays.end()));
+  pending_.reference_scores.insert(pending_.reference_scores.end(), b.reference_scores.begin(),
+                                   b.reference_scores.end());
+  if (pending_.events.empty()) {
+    std::swap(pending_.events, b.events);  // the common case for streamed parts: no re-interning
+  } else {
+    pending_.events.Append(b.events);
+  }
+  pending_.replace_sources.insert(pending_.replace_sources.end(),
+                                  std::make_move_iterator(b.replace_sources.begin()),
+                                  std::make_move_iterator(b.replace_sources.end()));
+  pending_.record_versions.insert(pending_.record_versions.end(),
+                                  std::make_move_iterator(b.record_versions.begin()),
+                                  std::make_move_iterator(b.record_versions.end()));
+  pending_.rejects.insert(pending_.rejects.end(), std::make_move_iterator(b.rejects.begin()),
+                          std::make_move_iterator(b.rejects.end()));
+  pending_.files.insert(pending_.files.end(), b.files.begin(), b.files.end());
+  for (const store::SkipCount& s : b.skips) MergeSkip(pending_.skips, s.reason, s.count);
+  pending_.counts += b.counts;
+}
+
+Status IngestSession::AddPart(store::Batch part, int64_t bytes) {
+  file_in_progress_ = true;
+  file_counts_ += part.counts;
+  progress_.bytes_done += bytes;
+  progress_.counts += part.counts;
+  Merge(part);
+  if (pending_.events.size() >= options_.commit_events) VIGIL_RETURN_IF_ERROR(WritePending());
+  Report();
+  return Status::Ok();
+}
+
+Status IngestSession::WritePending() {
+  if (!file_in_progress_) return Flush();
+  if (!store_.in_transaction()) VIGIL_RETURN_IF_ERROR(store_.BeginTransaction());
+  return Flush();
+}
+
+Status IngestSession::EndFile(const fs::path& path, const std::string& sha256) {
+  const store::Counts counts = file_counts_;
+  file_counts_ = store::Counts();
+  file_in_progress_ = false;
+  if (!counts.Balanced()) {
+    return base::InternalError(fmt::format(
+        "reader accounting does not balance for {}: {} in, {} stored, {} rejected, {} skipped",
+        path.string(), counts.records_in, counts.stored, counts.rejected, counts.skipped));
+  }
+  seen_.insert(sha256);
+  pending_.files.push_back({sha256, path.string(), counts});
+  ++files_ingested_;
+  ++progress_.files_done;
+  if (store_.in_transaction()) {
+    VIGIL_RETURN_IF_ERROR(Flush());
+    VIGIL_RETURN_IF_ERROR(store_.CommitTransaction());
+  } else if (pending_.events.size() >= options_.commit_events) {
+    VIGIL_RETURN_IF_ERROR(Flush());
+  }
   Report();
   return Status::Ok();
 }
@@ -144,6 +196,10 @@ Status IngestSession::Flush() {
 
 Result<store::RunSummary> IngestSession::Finish(bool failed) {
   finished_ = true;
+  if (failed || file_in_progress_) {
+    failed = true;
+    (void)store_.RollbackTransaction();
+  }
   Status flushed = failed ? Status::Ok() : Flush();
   const char* status = (failed || !flushed.ok()) ? "failed" : "complete";
   VIGIL_RETURN_IF_ERROR(store_.FinishRun(run_id_, status, files_ingested_, files_unchanged_));

@@ -87,6 +87,19 @@ class IngestSession {
   // as failed; files committed before stay in the store.
   base::Status AddFile(FileOutput file);
   base::Status Flush();
+
+  // ---- a file streamed in parts (FHIR NDJSON), for files too large to hold in memory ----
+  // Adds rows of the file in progress (`bytes` of input read for them, for progress). They join the
+  // pending group; once more than `commit_events` events are pending they are written inside a
+  // multi-batch store transaction (Store::BeginTransaction) that EndFile commits, so the file is
+  // still wholly in the store or not at all, and memory stays bounded by `commit_events`.
+  base::Status AddPart(store::Batch part, int64_t bytes);
+  // Writes everything pending now (inside the file transaction when a file is in progress), so
+  // that a later part may replace its rows through Batch::replace_sources.
+  base::Status WritePending();
+  // Ends the file in progress: its parts' counts must balance (else Internal error, a reader bug);
+  // records it as ingested and commits its transaction when one is open.
+  base::Status EndFile(const std::filesystem::path& path, const std::string& sha256);
   // Flushes, records the run's end ("complete", or "failed" when `failed`), rewrites the reject
   // file, and returns the run as stored.
   base::Result<store::RunSummary> Finish(bool failed = false);
@@ -95,6 +108,7 @@ class IngestSession {
   IngestSession(store::Store& store, int64_t run_id, SessionOptions options,
                 std::unordered_set<std::string> seen, std::unordered_set<std::string> stays);
   void Report();
+  void Merge(store::Batch& b);
 
   store::Store& store_;
   int64_t run_id_;
@@ -105,6 +119,8 @@ class IngestSession {
   Progress progress_;
   int64_t files_ingested_ = 0;
   int64_t files_unchanged_ = 0;
+  store::Counts file_counts_;  // of the streamed file in progress
+  bool file_in_progress_ = false;
   bool finished_ = false;
 };
 

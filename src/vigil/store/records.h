@@ -98,6 +98,16 @@ struct IngestedFile {
   Counts counts;
 };
 
+// The version of a source record whose rows are in the store (table record_versions). `source` is
+// the events' source ("Observation/123"). A reader compares an incoming record with it: same
+// version, nothing new; newer, its events replace the older ones (Batch::replace_sources).
+struct RecordVersion {
+  std::string source;
+  std::string version_id;  // empty when the record has none
+  std::optional<base::Instant> last_updated;
+  std::string content_hash;  // empty when a version id or time identifies it
+};
+
 }  // namespace vigil::store
 
 #endif  // VIGIL_STORE_RECORDS_H_

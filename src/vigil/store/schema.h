@@ -7,8 +7,10 @@
 
 namespace vigil::store {
 
-// Creates every table of the current schema version in an empty database.
-extern const std::string_view kCreateSchemaSql;
+// Creates every table of schema version 1 in an empty database. A new store runs this and then
+// every migration, so new and migrated stores have the same tables. Tests use it to build a
+// version 1 store.
+extern const std::string_view kSchemaVersion1Sql;
 
 // kMigrations[i] upgrades a store from schema version i + 1 to i + 2. Each runs in one transaction
 // with the version update, so a store is never left between two versions.

@@ -17,12 +17,35 @@ namespace fs = std::filesystem;
 using base::Result;
 using base::Status;
 
-// The store's integer keys for subjects, stays, codes and sources, loaded on first use. WriteBatch
-// assigns keys for new values into a pending copy and adopts it only when the transaction commits.
+// The store's integer keys for subjects, stays and codes, loaded on first use. Sources are not kept
+// in memory (FHIR has one per resource): every batch's sources get fresh keys, and a replaced
+// source is found by its text in SQL.
 struct KeyMaps {
-  std::unordered_map<std::string, int32_t> subjects, stays, codes,
-      sources;  // codes: code \x1f unit
+  std::unordered_map<std::string, int32_t> subjects, stays, codes;  // codes: code \x1f unit
   int32_t next_subject = 1, next_stay = 1, next_code = 1, next_source = 1;
+};
+
+// What one WriteBatch added to the key maps, so that a failed transaction can take it back without
+// copying the maps for every batch. Keys at or above the first_* values are new in this batch.
+struct KeyUndo {
+  int32_t first_subject, first_stay, first_code, first_source;
+  std::vector<std::string> subjects, stays, codes;
+
+  explicit KeyUndo(const KeyMaps& k)
+      : first_subject(k.next_subject),
+        first_stay(k.next_stay),
+        first_code(k.next_code),
+        first_source(k.next_source) {}
+
+  void Undo(KeyMaps& k) const {
+    for (const auto& s : subjects) k.subjects.erase(s);
+    for (const auto& s : stays) k.stays.erase(s);
+    for (const auto& s : codes) k.codes.erase(s);
+    k.next_subject = first_subject;
+    k.next_stay = first_stay;
+    k.next_code = first_code;
+    k.next_source = first_source;
+  }
 };
 
 struct Store::Impl {
@@ -105,25 +128,28 @@ struct BatchKeys {
 };
 
 int32_t Assign(std::unordered_map<std::string, int32_t>& map, int32_t& next, const std::string& key,
-               bool& is_new) {
+               bool& is_new, std::vector<std::string>& undo) {
   auto [it, inserted] = map.try_emplace(key, next);
   is_new = inserted;
-  if (inserted) ++next;
+  if (inserted) {
+    ++next;
+    undo.push_back(key);
+  }
   return it->second;
 }
 
-Result<BatchKeys> ResolveKeys(const Batch& batch, KeyMaps& keys) {
+Result<BatchKeys> ResolveKeys(const Batch& batch, KeyMaps& keys, KeyUndo& undo) {
   BatchKeys out;
   bool is_new = false;
   for (const Subject& s : batch.subjects)
-    Assign(keys.subjects, keys.next_subject, s.subject_id, is_new);
+    Assign(keys.subjects, keys.next_subject, s.subject_id, is_new, undo.subjects);
   for (const Stay& s : batch.stays) {
     auto subject = keys.subjects.find(s.subject_id);
     if (subject == keys.subjects.end()) {
       return base::InternalError(
           "a stay names a subject that is neither in the batch nor in the store");
     }
-    Assign(keys.stays, keys.next_stay, s.stay_id, is_new);
+    Assign(keys.stays, keys.next_stay, s.stay_id, is_new, undo.stays);
   }
   const EventColumns& ev = batch.events;
   for (const std::string& id : ev.subjects()) {
@@ -143,13 +169,13 @@ Result<BatchKeys> ResolveKeys(const Batch& batch, KeyMaps& keys) {
     out.stay.push_back(it->second);
   }
   for (const auto& c : ev.codes()) {
-    int32_t key = Assign(keys.codes, keys.next_code, CodeKey(c.code, c.unit), is_new);
+    int32_t key = Assign(keys.codes, keys.next_code, CodeKey(c.code, c.unit), is_new, undo.codes);
     if (is_new) out.new_codes.emplace_back(key, c);
     out.code.push_back(key);
   }
   for (const std::string& s : ev.sources()) {
-    int32_t key = Assign(keys.sources, keys.next_source, s, is_new);
-    if (is_new) out.new_sources.emplace_back(key, s);
+    const int32_t key = keys.next_source++;
+    out.new_sources.emplace_back(key, s);
     out.source.push_back(key);
   }
   return out;
@@ -175,52 +201,71 @@ const std::vector<std::string> kFileNames = {"file_sha256", "path",     "run_id"
                                              "stored",      "rejected", "skipped"};
 const std::vector<duckdb_type> kSkipTypes = {kBigint, kVarchar, kBigint};
 
-Status WriteSubjects(duck::Connection& conn, const std::vector<Subject>& subjects,
-                     const KeyMaps& keys) {
-  if (subjects.empty()) return Status::Ok();
-  VIGIL_ASSIGN_OR_RETURN(
-      auto app,
-      conn.CreateQueryAppender("INSERT OR REPLACE INTO subjects SELECT * FROM appended_data",
-                               kSubjectTypes, kSubjectNames));
-  return AppendAll(app, kSubjectTypes, subjects,
-                   [&keys](duck::AppendChunk& c, size_t r, const Subject& s) {
-                     c.SetInt32(0, r, keys.subjects.at(s.subject_id));
-                     c.SetString(1, r, s.subject_id);
-                     c.SetString(2, r, s.source);
-                     SetOptString(c, 3, r, s.sex);
-                     if (s.birth_date) {
-                       c.SetInt32(4, r, *s.birth_date);
-                     } else {
-                       c.SetNull(4, r);
-                     }
-                     SetOptString(c, 5, r, s.race);
-                     SetOptString(c, 6, r, s.ethnicity);
-                   });
+// Writes `items` into `table`: rows that `exists` says are stored already through INSERT OR
+// REPLACE, the others through a plain appender (several times faster: no merge with the stored
+// rows).
+template <typename T, typename Exists, typename Fill>
+Status Upsert(duck::Connection& conn, std::string_view table, const std::vector<duckdb_type>& types,
+              const std::vector<std::string>& names, const std::vector<T>& items, Exists exists,
+              Fill fill) {
+  std::vector<T> fresh, replaced;
+  for (const T& item : items) (exists(item) ? replaced : fresh).push_back(item);
+  if (!replaced.empty()) {
+    VIGIL_ASSIGN_OR_RETURN(
+        auto app, conn.CreateQueryAppender(
+                      fmt::format("INSERT OR REPLACE INTO {} SELECT * FROM appended_data", table),
+                      types, names));
+    VIGIL_RETURN_IF_ERROR(AppendAll(app, types, replaced, fill));
+  }
+  if (fresh.empty()) return Status::Ok();
+  VIGIL_ASSIGN_OR_RETURN(auto app, conn.CreateAppender(table));
+  return AppendAll(app, types, fresh, fill);
 }
 
-Status WriteStays(duck::Connection& conn, const std::vector<Stay>& stays, const KeyMaps& keys) {
+Status WriteSubjects(duck::Connection& conn, const std::vector<Subject>& subjects,
+                     const KeyMaps& keys, const KeyUndo& undo) {
+  if (subjects.empty()) return Status::Ok();
+  return Upsert(
+      conn, "subjects", kSubjectTypes, kSubjectNames, subjects,
+      [&](const Subject& s) { return keys.subjects.at(s.subject_id) < undo.first_subject; },
+      [&keys](duck::AppendChunk& c, size_t r, const Subject& s) {
+        c.SetInt32(0, r, keys.subjects.at(s.subject_id));
+        c.SetString(1, r, s.subject_id);
+        c.SetString(2, r, s.source);
+        SetOptString(c, 3, r, s.sex);
+        if (s.birth_date) {
+          c.SetInt32(4, r, *s.birth_date);
+        } else {
+          c.SetNull(4, r);
+        }
+        SetOptString(c, 5, r, s.race);
+        SetOptString(c, 6, r, s.ethnicity);
+      });
+}
+
+Status WriteStays(duck::Connection& conn, const std::vector<Stay>& stays, const KeyMaps& keys,
+                  const KeyUndo& undo) {
   if (stays.empty()) return Status::Ok();
-  VIGIL_ASSIGN_OR_RETURN(
-      auto app, conn.CreateQueryAppender("INSERT OR REPLACE INTO stays SELECT * FROM appended_data",
-                                         kStayTypes, kStayNames));
-  return AppendAll(app, kStayTypes, stays, [&keys](duck::AppendChunk& c, size_t r, const Stay& s) {
-    c.SetInt32(0, r, keys.stays.at(s.stay_id));
-    c.SetString(1, r, s.stay_id);
-    c.SetInt32(2, r, keys.subjects.at(s.subject_id));
-    c.SetString(3, r, s.subject_id);
-    c.SetString(4, r, s.kind);
-    SetOptTime(c, 5, r, s.start);
-    SetOptTime(c, 6, r, s.end);
-    SetOptTime(c, 7, r, s.hospital_admit);
-    SetOptDouble(c, 8, r, s.age_years);
-    SetOptDouble(c, 9, r, s.height_cm);
-    SetOptDouble(c, 10, r, s.weight_kg);
-    SetOptString(c, 11, r, s.unit);
-    SetOptString(c, 12, r, s.disposition);
-    SetOptString(c, 13, r, s.type);
-    SetOptString(c, 14, r, s.location);
-    c.SetString(15, r, s.source);
-  });
+  const auto exists = [&](const Stay& s) { return keys.stays.at(s.stay_id) < undo.first_stay; };
+  return Upsert(conn, "stays", kStayTypes, kStayNames, stays, exists,
+                [&keys](duck::AppendChunk& c, size_t r, const Stay& s) {
+                  c.SetInt32(0, r, keys.stays.at(s.stay_id));
+                  c.SetString(1, r, s.stay_id);
+                  c.SetInt32(2, r, keys.subjects.at(s.subject_id));
+                  c.SetString(3, r, s.subject_id);
+                  c.SetString(4, r, s.kind);
+                  SetOptTime(c, 5, r, s.start);
+                  SetOptTime(c, 6, r, s.end);
+                  SetOptTime(c, 7, r, s.hospital_admit);
+                  SetOptDouble(c, 8, r, s.age_years);
+                  SetOptDouble(c, 9, r, s.height_cm);
+                  SetOptDouble(c, 10, r, s.weight_kg);
+                  SetOptString(c, 11, r, s.unit);
+                  SetOptString(c, 12, r, s.disposition);
+                  SetOptString(c, 13, r, s.type);
+                  SetOptString(c, 14, r, s.location);
+                  c.SetString(15, r, s.source);
+                });
 }
 
 Status WriteScores(duck::Connection& conn, const std::vector<ReferenceScore>& scores) {
@@ -264,21 +309,20 @@ Status WriteDictionaries(duck::Connection& conn, const BatchKeys& bk) {
   return Status::Ok();
 }
 
-Status DeleteSources(duck::Connection& conn, const std::vector<std::string>& sources,
-                     const KeyMaps& keys) {
-  std::vector<int32_t> doomed;
-  for (const std::string& s : sources) {
-    auto it = keys.sources.find(s);
-    if (it != keys.sources.end()) doomed.push_back(it->second);
+// Deletes the events of `sources` (and their rows in `sources`); new rows for them follow.
+Status DeleteSources(duck::Connection& conn, const std::vector<std::string>& sources) {
+  if (sources.empty()) return Status::Ok();
+  for (const char* sql :
+       {"DELETE FROM event_data WHERE source_key IN (SELECT s.source_key FROM sources s JOIN "
+        "appended_data a ON s.source = a.source)",
+        "DELETE FROM sources WHERE source IN (SELECT source FROM appended_data)"}) {
+    VIGIL_ASSIGN_OR_RETURN(auto app, conn.CreateQueryAppender(sql, {kVarchar}, {"source"}));
+    VIGIL_RETURN_IF_ERROR(AppendAll(app, {kVarchar}, sources,
+                                    [](duck::AppendChunk& c, size_t r, const std::string& source) {
+                                      c.SetString(0, r, source);
+                                    }));
   }
-  if (doomed.empty()) return Status::Ok();
-  VIGIL_ASSIGN_OR_RETURN(
-      auto app,
-      conn.CreateQueryAppender(
-          "DELETE FROM event_data WHERE source_key IN (SELECT source_key FROM appended_data)",
-          {kInteger}, {"source_key"}));
-  return AppendAll(app, {kInteger}, doomed,
-                   [](duck::AppendChunk& c, size_t r, int32_t key) { c.SetInt32(0, r, key); });
+  return Status::Ok();
 }
 
 // The hot path of ingestion: DuckDB pulls the batch through vigil_event_batch() (event_scan.h).
@@ -337,15 +381,53 @@ Status WriteAccounting(duck::Connection& conn, int64_t run_id, const Batch& batc
                   batch.counts.skipped, run_id));
 }
 
-Status WriteAll(duck::Connection& conn, int64_t run_id, const Batch& batch, const KeyMaps& before,
-                KeyMaps& after, EventScanSource& scan) {
-  VIGIL_ASSIGN_OR_RETURN(BatchKeys bk, ResolveKeys(batch, after));
-  VIGIL_RETURN_IF_ERROR(DeleteSources(conn, batch.replace_sources, before));
-  VIGIL_RETURN_IF_ERROR(WriteSubjects(conn, batch.subjects, after));
-  VIGIL_RETURN_IF_ERROR(WriteStays(conn, batch.stays, after));
+const std::vector<duckdb_type> kVersionTypes = {kVarchar, kVarchar, kTimestamp, kVarchar};
+const std::vector<std::string> kVersionNames = {"source", "version_id", "last_updated",
+                                                "content_hash"};
+
+// The rows of the records in `replace_sources` are deleted first; the new rows are appended.
+Status WriteVersions(duck::Connection& conn, const std::vector<RecordVersion>& versions,
+                     const std::vector<std::string>& replace_sources) {
+  if (!replace_sources.empty()) {
+    VIGIL_ASSIGN_OR_RETURN(
+        auto doomed,
+        conn.CreateQueryAppender(
+            "DELETE FROM record_versions WHERE source IN (SELECT source FROM appended_data)",
+            {kVarchar}, {"source"}));
+    VIGIL_RETURN_IF_ERROR(AppendAll(doomed, {kVarchar}, replace_sources,
+                                    [](duck::AppendChunk& c, size_t r, const std::string& source) {
+                                      c.SetString(0, r, source);
+                                    }));
+  }
+  if (versions.empty()) return Status::Ok();
+  VIGIL_ASSIGN_OR_RETURN(auto app, conn.CreateAppender("record_versions"));
+  return AppendAll(app, kVersionTypes, versions,
+                   [](duck::AppendChunk& c, size_t r, const RecordVersion& v) {
+                     c.SetString(0, r, v.source);
+                     if (v.version_id.empty()) {
+                       c.SetNull(1, r);
+                     } else {
+                       c.SetString(1, r, v.version_id);
+                     }
+                     SetOptTime(c, 2, r, v.last_updated);
+                     if (v.content_hash.empty()) {
+                       c.SetNull(3, r);
+                     } else {
+                       c.SetString(3, r, v.content_hash);
+                     }
+                   });
+}
+
+Status WriteAll(duck::Connection& conn, int64_t run_id, const Batch& batch, KeyMaps& keys,
+                KeyUndo& undo, EventScanSource& scan) {
+  VIGIL_ASSIGN_OR_RETURN(BatchKeys bk, ResolveKeys(batch, keys, undo));
+  VIGIL_RETURN_IF_ERROR(DeleteSources(conn, batch.replace_sources));
+  VIGIL_RETURN_IF_ERROR(WriteSubjects(conn, batch.subjects, keys, undo));
+  VIGIL_RETURN_IF_ERROR(WriteStays(conn, batch.stays, keys, undo));
   VIGIL_RETURN_IF_ERROR(WriteScores(conn, batch.reference_scores));
   VIGIL_RETURN_IF_ERROR(WriteDictionaries(conn, bk));
   VIGIL_RETURN_IF_ERROR(WriteEvents(conn, batch.events, bk, scan));
+  VIGIL_RETURN_IF_ERROR(WriteVersions(conn, batch.record_versions, batch.replace_sources));
   return WriteAccounting(conn, run_id, batch);
 }
 
@@ -361,7 +443,6 @@ Result<KeyMaps> LoadKeys(duck::Connection& conn) {
       {"SELECT stay_key, stay_id FROM stays", &keys.stays, &keys.next_stay},
       {"SELECT code_key, code || chr(31) || coalesce(unit, '') FROM codes", &keys.codes,
        &keys.next_code},
-      {"SELECT source_key, source FROM sources", &keys.sources, &keys.next_source},
   };
   for (const Source& s : sources) {
     VIGIL_ASSIGN_OR_RETURN(auto r, conn.Query(s.sql));
@@ -373,6 +454,9 @@ Result<KeyMaps> LoadKeys(duck::Connection& conn) {
       }
     }
   }
+  VIGIL_ASSIGN_OR_RETURN(auto r,
+                         conn.Query("SELECT coalesce(max(source_key), 0) + 1 FROM sources"));
+  keys.next_source = static_cast<int32_t>(duck::AsInt(r.Rows().at(0).at(0)).value_or(1));
   return keys;
 }
 
@@ -415,7 +499,8 @@ Status CreateOrMigrate(duck::Connection& conn, const fs::path& path) {
           fmt::format("{} is a DuckDB database but not a vigil store", path.string()));
     }
     return InTransaction(conn, [&]() -> Status {
-      VIGIL_RETURN_IF_ERROR(conn.Exec(kCreateSchemaSql));
+      VIGIL_RETURN_IF_ERROR(conn.Exec(kSchemaVersion1Sql));
+      for (std::string_view migration : kMigrations) VIGIL_RETURN_IF_ERROR(conn.Exec(migration));
       return conn.Exec(
           fmt::format("INSERT INTO vigil_meta VALUES ('schema_version', '{}'), ('created_by', {})",
                       kSchemaVersion, duck::SqlLiteral(fmt::format("vigil {}", base::Version()))));
@@ -537,12 +622,40 @@ Status Store::FinishRun(int64_t run_id, std::string_view status, int64_t files_i
 Status Store::WriteBatch(int64_t run_id, const Batch& batch) {
   duck::Connection& conn = *impl_->conn;
   VIGIL_RETURN_IF_ERROR(EnsureKeys());
-  KeyMaps pending = *impl_->keys;
-  Status s = InTransaction(
-      conn, [&] { return WriteAll(conn, run_id, batch, *impl_->keys, pending, impl_->scan); });
-  if (!s.ok()) return s.WithContext("writing to the store");
-  impl_->keys = std::move(pending);
+  KeyUndo undo(*impl_->keys);
+  const auto write = [&] { return WriteAll(conn, run_id, batch, *impl_->keys, undo, impl_->scan); };
+  Status s = in_transaction_ ? write() : InTransaction(conn, write);
+  if (!s.ok()) {
+    undo.Undo(*impl_->keys);
+    if (in_transaction_) (void)RollbackTransaction();
+    return s.WithContext("writing to the store");
+  }
   return Status::Ok();
+}
+
+Status Store::BeginTransaction() {
+  if (in_transaction_) return base::FailedPreconditionError("a store transaction is already open");
+  VIGIL_RETURN_IF_ERROR(impl_->conn->Exec("BEGIN TRANSACTION"));
+  in_transaction_ = true;
+  return Status::Ok();
+}
+
+Status Store::CommitTransaction() {
+  if (!in_transaction_) return base::FailedPreconditionError("no store transaction is open");
+  in_transaction_ = false;
+  Status s = impl_->conn->Exec("COMMIT");
+  if (!s.ok()) {
+    (void)impl_->conn->Exec("ROLLBACK");
+    impl_->keys.reset();  // keys assigned inside the transaction are gone
+  }
+  return s;
+}
+
+Status Store::RollbackTransaction() {
+  if (!in_transaction_) return Status::Ok();
+  in_transaction_ = false;
+  impl_->keys.reset();  // reloaded from the store on next use
+  return impl_->conn->Exec("ROLLBACK");
 }
 
 Status Store::EnsureKeys() {
@@ -648,6 +761,24 @@ Result<std::unordered_set<std::string>> Store::IngestedFileHashes() {
 
 Result<std::unordered_set<std::string>> Store::StayIds() {
   return StringSet(*impl_->conn, "SELECT stay_id FROM stays");
+}
+
+Result<std::unordered_map<std::string, RecordVersion>> Store::RecordVersions() {
+  VIGIL_ASSIGN_OR_RETURN(
+      auto r, impl_->conn->Query("SELECT source, coalesce(version_id, ''), last_updated, "
+                                 "coalesce(content_hash, '') FROM record_versions"));
+  std::unordered_map<std::string, RecordVersion> out;
+  while (auto chunk = r.Next()) {
+    for (size_t i = 0; i < chunk->size(); ++i) {
+      RecordVersion v;
+      v.source = chunk->GetString(0, i);
+      v.version_id = chunk->GetString(1, i);
+      if (!chunk->IsNull(2, i)) v.last_updated = base::FromMicros(chunk->GetInt64(2, i));
+      v.content_hash = chunk->GetString(3, i);
+      out.emplace(v.source, std::move(v));
+    }
+  }
+  return out;
 }
 
 Result<std::unordered_set<std::string>> Store::SubjectIds() {

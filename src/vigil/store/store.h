@@ -20,6 +20,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -31,7 +32,7 @@ namespace vigil::store {
 
 // The schema version this vigil writes. Older stores are migrated on open for writing; newer ones
 // are refused.
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 // Everything one transaction writes: the output of one or more whole input files.
 //
@@ -43,6 +44,9 @@ struct Batch {
   std::vector<ReferenceScore> reference_scores;
   EventColumns events;                       // appended
   std::vector<std::string> replace_sources;  // events with these `source` values are deleted first
+  // Inserted. A record whose version is stored already must be in replace_sources: its old version
+  // row is deleted with its events (else WriteBatch fails on the duplicate).
+  std::vector<RecordVersion> record_versions;
   std::vector<Reject> rejects;
   std::vector<IngestedFile> files;
   std::vector<SkipCount> skips;
@@ -120,8 +124,16 @@ class Store {
   base::Status FinishRun(int64_t run_id, std::string_view status, int64_t files_ingested,
                          int64_t files_unchanged);
   // Writes `batch` in one transaction and adds its counts to run `run_id`. On error nothing is
-  // written.
+  // written. Inside an open multi-batch transaction (BeginTransaction) the batch joins it instead,
+  // and an error rolls the whole transaction back.
   base::Status WriteBatch(int64_t run_id, const Batch& batch);
+  // A transaction spanning several WriteBatch calls, for one input file too large to hold in
+  // memory: its parts are written as they are read and committed together, so the file is still
+  // wholly in the store or not at all. Queries on this Store see the uncommitted rows.
+  base::Status BeginTransaction();
+  base::Status CommitTransaction();    // on error, the transaction is rolled back
+  base::Status RollbackTransaction();  // a no-op when none is open
+  bool in_transaction() const { return in_transaction_; }
   // Rewrites the reject file from the rejects table (atomically; JSON lines, one per reject).
   base::Status WriteRejectFile();
 
@@ -129,6 +141,8 @@ class Store {
   base::Result<std::unordered_set<std::string>> IngestedFileHashes();
   base::Result<std::unordered_set<std::string>> StayIds();
   base::Result<std::unordered_set<std::string>> SubjectIds();
+  // Every row of record_versions, by source.
+  base::Result<std::unordered_map<std::string, RecordVersion>> RecordVersions();
   // The store's integer key for a subject (event_data.subject_key), or nullopt when unknown.
   base::Result<std::optional<int32_t>> SubjectKey(std::string_view subject_id);
 
@@ -150,6 +164,7 @@ class Store {
   std::filesystem::path path_;
   std::unique_ptr<Impl> impl_;
   int schema_version_ = kSchemaVersion;
+  bool in_transaction_ = false;
 };
 
 }  // namespace vigil::store

@@ -6,6 +6,7 @@
 
 #include "vigil/base/file.h"
 #include "vigil/store/duck.h"
+#include "vigil/store/schema.h"
 #include "vigil/testing/temp_dir.h"
 
 namespace vigil::store {
@@ -247,6 +248,88 @@ TEST(StoreTest, RejectFileHoldsRawRecords) {
   EXPECT_NE(text->find("\"location\":\"line 9\""), std::string::npos);
   EXPECT_NE(text->find("\"raw\":\"09:00,HR,900\""), std::string::npos);
   EXPECT_NE(text->find("\"raw_base64\":\"/wAB\""), std::string::npos);
+}
+
+TEST(StoreTest, MigratesAVersion1StoreAndKeepsItsData) {
+  testing::TempDir dir;
+  auto path = dir.path() / "v1.duckdb";
+  {
+    auto db = duck::Database::Open(path.string(), false);
+    ASSERT_TRUE(db.ok());
+    auto conn = (*db)->Connect();
+    ASSERT_TRUE(conn.ok());
+    ASSERT_TRUE(conn->Exec(kSchemaVersion1Sql).ok());
+    ASSERT_TRUE(conn->Exec("INSERT INTO vigil_meta VALUES ('schema_version', '1')").ok());
+    ASSERT_TRUE(conn->Exec("INSERT INTO subjects VALUES (1, 'old', 'test', 'male', NULL, NULL, "
+                           "NULL); INSERT INTO codes VALUES (1, 'LOINC/8867-4', '/min'); "
+                           "INSERT INTO event_data VALUES (1, TIMESTAMP '2000-01-01', 1, 80, "
+                           "NULL, NULL, NULL)")
+                    .ok());
+  }
+  auto store = Store::Open(path, Store::Mode::kReadWrite);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  EXPECT_EQ((*store)->schema_version(), 2);
+  auto version = (*store)->QueryText("SELECT value FROM vigil_meta WHERE key = 'schema_version'");
+  ASSERT_TRUE(version.ok());
+  EXPECT_EQ((*version)[0][0], "2");
+  auto events = (*store)->QueryText("SELECT subject_id, numeric_value FROM events");
+  ASSERT_TRUE(events.ok());
+  ASSERT_EQ(events->size(), 1u);
+  EXPECT_EQ((*events)[0], (std::vector<std::string>{"old", "80"}));
+  auto versions = (*store)->RecordVersions();
+  ASSERT_TRUE(versions.ok());
+  EXPECT_TRUE(versions->empty());
+}
+
+TEST(StoreTest, RecordVersionsRoundTrip) {
+  testing::TempDir dir;
+  auto store = Store::Open(dir.path() / "s.duckdb", Store::Mode::kReadWrite);
+  ASSERT_TRUE(store.ok());
+  auto run = (*store)->StartRun("test", "", 1);
+  ASSERT_TRUE(run.ok());
+  Batch b;
+  b.record_versions.push_back({"Observation/1", "3", MakeInstant(2020, 1, 2), ""});
+  b.record_versions.push_back({"Observation/2", "", std::nullopt, "abc"});
+  ASSERT_TRUE((*store)->WriteBatch(*run, b).ok());
+  Batch update;
+  update.record_versions.push_back({"Observation/1", "4", std::nullopt, ""});
+  update.replace_sources.push_back("Observation/1");
+  ASSERT_TRUE((*store)->WriteBatch(*run, update).ok());
+  auto versions = (*store)->RecordVersions();
+  ASSERT_TRUE(versions.ok());
+  ASSERT_EQ(versions->size(), 2u);
+  EXPECT_EQ(versions->at("Observation/1").version_id, "4");
+  EXPECT_FALSE(versions->at("Observation/1").last_updated.has_value());
+  EXPECT_EQ(versions->at("Observation/2").content_hash, "abc");
+}
+
+TEST(StoreTest, AMultiBatchTransactionCommitsOrRollsBackAsOne) {
+  testing::TempDir dir;
+  auto store = Store::Open(dir.path() / "s.duckdb", Store::Mode::kReadWrite);
+  ASSERT_TRUE(store.ok());
+  Store& s = **store;
+  auto run = s.StartRun("test", "", 2);
+  ASSERT_TRUE(run.ok());
+  ASSERT_TRUE(s.BeginTransaction().ok());
+  EXPECT_FALSE(s.BeginTransaction().ok());
+  ASSERT_TRUE(s.WriteBatch(*run, OneStayBatch("a", "ha")).ok());
+  ASSERT_TRUE(s.WriteBatch(*run, OneStayBatch("b", "hb")).ok());
+  auto inside = s.QueryText("SELECT count(*) FROM events");
+  ASSERT_TRUE(inside.ok());
+  EXPECT_EQ((*inside)[0][0], "6");  // visible inside the transaction
+  ASSERT_TRUE(s.RollbackTransaction().ok());
+  auto after = s.QueryText("SELECT count(*) FROM events");
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ((*after)[0][0], "0");
+  // Keys assigned inside the rolled-back transaction are forgotten: writing again works.
+  ASSERT_TRUE(s.BeginTransaction().ok());
+  ASSERT_TRUE(s.WriteBatch(*run, OneStayBatch("a", "ha")).ok());
+  ASSERT_TRUE(s.WriteBatch(*run, OneStayBatch("c", "hc")).ok());
+  ASSERT_TRUE(s.CommitTransaction().ok());
+  EXPECT_FALSE(s.in_transaction());
+  auto rows = s.QueryText("SELECT count(*), count(DISTINCT subject_id) FROM events");
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ((*rows)[0], (std::vector<std::string>{"6", "2"}));
 }
 
 }  // namespace

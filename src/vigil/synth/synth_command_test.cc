@@ -13,14 +13,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The `vigil` binary: in VIGIL_BINARY_DIR, or two folders above this test (build/src/vigil/).
-fs::path VigilBinary() {
-  const fs::path named = testing::BinaryDir() / "vigil";
-  if (fs::exists(named)) return named;
-  std::error_code ec;
-  const fs::path self = fs::read_symlink("/proc/self/exe", ec);
-  return ec ? named : self.parent_path().parent_path().parent_path() / "vigil";
-}
+fs::path VigilBinary() { return testing::BinaryDir() / "vigil"; }
 
 int RunVigil(const std::string& args) {
   const fs::path vigil = VigilBinary();

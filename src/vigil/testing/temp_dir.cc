@@ -31,12 +31,12 @@ fs::path TempDir::Write(std::string_view name, std::string_view content) const {
 
 fs::path SourceDir() {
   const char* d = std::getenv("VIGIL_SOURCE_DIR");
-  return d ? fs::path(d) : fs::current_path();
+  return d ? fs::path(d) : fs::path(VIGIL_DEFAULT_SOURCE_DIR);
 }
 
 fs::path BinaryDir() {
   const char* d = std::getenv("VIGIL_BINARY_DIR");
-  return d ? fs::path(d) : fs::current_path();
+  return d ? fs::path(d) : fs::path(VIGIL_DEFAULT_BINARY_DIR);
 }
 
 }  // namespace vigil::testing

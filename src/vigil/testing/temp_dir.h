@@ -23,9 +23,11 @@ class TempDir {
   std::filesystem::path path_;
 };
 
-// The folder of the vigil source tree (from VIGIL_SOURCE_DIR, set by CTest), for fixtures.
+// The folder of the vigil source tree, for fixtures (the environment's VIGIL_SOURCE_DIR, else the
+// source folder this test was configured from).
 std::filesystem::path SourceDir();
-// The build folder (from VIGIL_BINARY_DIR), for the built `vigil` binary.
+// The build folder, for the built `vigil` binary (VIGIL_BINARY_DIR, else the configured build
+// folder).
 std::filesystem::path BinaryDir();
 
 }  // namespace vigil::testing

@@ -1,0 +1,100 @@
+// The FHIR R4 -> store mapping, in one place (docs/fhir.md describes it for users).
+//
+// MapResource reads one resource with simdjson's On-Demand API and decides, without touching the
+// batch, whether it is stored (with its rows), skipped (by design, with a reason), rejected (with a
+// reason), or deferred (a bundle entry that names a patient or encounter not yet read: the bundle
+// reader retries it after the other entries). CommitResource then adds a stored resource's rows to
+// a batch and to the context, so a resource is always stored whole or not at all.
+//
+//   Patient -> subjects (+ VIGIL/DEATH event)       Encounter -> stays (+ ICU admission events)
+//   Observation, Condition, Procedure, MedicationRequest, MedicationAdministration,
+//   MedicationStatement, Immunization, DiagnosticReport -> events
+//   every other resource type -> skipped ("resource type X")
+//
+// Not thread-safe: one Context per reader thread.
+#ifndef VIGIL_INGEST_FHIR_MAPPING_H_
+#define VIGIL_INGEST_FHIR_MAPPING_H_
+
+#include <simdjson.h>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "vigil/base/time.h"
+#include "vigil/store/store.h"
+
+namespace vigil::ingest::fhir {
+
+// A stored resource version, as the context remembers it.
+struct KnownVersion {
+  store::RecordVersion version;
+  bool from_this_run = false;  // its rows may still be pending in the session
+};
+
+// What the mapper knows: patients and encounters in the store or read earlier in this run, the
+// stored resource versions, and (inside a bundle) the entries' fullUrls.
+struct Context {
+  std::unordered_set<std::string> patients;                // Patient ids (= subject_id)
+  std::unordered_set<std::string> encounters;              // Encounter ids (= stay_id)
+  std::unordered_map<std::string, KnownVersion> versions;  // by "Type/id"
+  // Bundle-local: fullUrl -> "Type/id" of the entries mapped so far. Cleared per bundle.
+  std::unordered_map<std::string, std::string> full_urls;
+};
+
+enum class Outcome { kStored, kSkipped, kRejected, kDeferred };
+
+// One event of a resource, before it is interned into a batch.
+struct PendingEvent {
+  std::string code;
+  std::string unit;
+  base::Instant time;
+  std::optional<double> numeric;
+  std::optional<std::string> text;
+  std::string stay_id;  // empty: no stay
+};
+
+struct Mapped {
+  Outcome outcome = Outcome::kRejected;
+  std::string reason;  // why skipped or rejected (stable, short: docs/fhir.md lists them)
+  std::string source;  // "Type/id" when known
+  std::string subject_id;
+  std::optional<store::Subject> subject;
+  std::optional<store::Stay> stay;
+  std::vector<PendingEvent> events;
+  store::RecordVersion version;
+  bool replaces = false;              // a newer version of a stored resource
+  bool replaces_run_version = false;  // ... whose older version came earlier in this run
+};
+
+// Where a resource came from, for bundle-local identity.
+struct EntryInfo {
+  std::string_view full_url;  // empty outside bundles
+  std::string_view raw;       // the resource's JSON text (hashed when it carries no version)
+  bool allow_defer = false;   // bundles: defer unresolved references for a second pass
+};
+
+// Maps one resource. `resource` is the resource object (its fields in any order). Never throws.
+Mapped MapResource(simdjson::ondemand::object resource, const EntryInfo& entry,
+                   const Context& context);
+
+// Adds a stored resource's rows to `batch` and records it in `context` (patients, encounters,
+// versions, fullUrl). Precondition: mapped.outcome == kStored.
+void CommitResource(Mapped& mapped, std::string_view full_url, Context& context,
+                    store::Batch& batch);
+
+// True for the resource types vigil maps (Patient, Encounter and the event types above).
+bool IsMappedType(std::string_view resource_type);
+// The skip reason for a resource type vigil does not map: "resource type Claim".
+std::string SkippedTypeReason(std::string_view resource_type);
+
+// "Patient" -> 0, "Encounter" -> 1, anything else -> 2: the order resources are read in, so that
+// what they reference is known first.
+int ResourceRank(std::string_view resource_type);
+
+}  // namespace vigil::ingest::fhir
+
+#endif  // VIGIL_INGEST_FHIR_MAPPING_H_

@@ -1,0 +1,88 @@
+#include "vigil/ingest/fhir_reader.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "vigil/base/file.h"
+#include "vigil/ingest/fhir_file.h"
+#include "vigil/ingest/fhir_input.h"
+#include "vigil/ingest/fhir_mapping.h"
+#include "vigil/ingest/session.h"
+
+namespace vigil::ingest {
+namespace fs = std::filesystem;
+using base::Result;
+using base::Status;
+
+namespace {
+
+int FileRank(const fs::path& path) {
+  std::string name = path.filename().string();
+  std::transform(name.begin(), name.end(), name.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (name.starts_with("patient")) return 0;
+  if (name.starts_with("encounter")) return 1;
+  return 2;
+}
+
+Result<fhir::Context> LoadContext(store::Store& store) {
+  fhir::Context context;
+  VIGIL_ASSIGN_OR_RETURN(context.patients, store.SubjectIds());
+  VIGIL_ASSIGN_OR_RETURN(context.encounters, store.StayIds());
+  VIGIL_ASSIGN_OR_RETURN(auto versions, store.RecordVersions());
+  context.versions.reserve(versions.size());
+  for (auto& [source, version] : versions) {
+    context.versions.emplace(source, fhir::KnownVersion{std::move(version), false});
+  }
+  return context;
+}
+
+Status IngestAll(store::Store& store, IngestSession& session, const std::vector<fs::path>& files,
+                 size_t commit_events) {
+  VIGIL_ASSIGN_OR_RETURN(fhir::Context context, LoadContext(store));
+  simdjson::ondemand::parser parser;
+  fhir::HashAhead hashes(files);
+  for (size_t i = 0; i < files.size(); ++i) {
+    VIGIL_ASSIGN_OR_RETURN(std::string sha256, hashes.Get(i));
+    if (session.AlreadyIngested(sha256)) {
+      std::error_code ec;
+      session.CountUnchanged(static_cast<int64_t>(fs::file_size(files[i], ec)));
+      continue;
+    }
+    const fhir::PartSink sink = {[&session](store::Batch part, int64_t bytes) {
+                                   return session.AddPart(std::move(part), bytes);
+                                 },
+                                 [&session] { return session.WritePending(); }, commit_events};
+    VIGIL_RETURN_IF_ERROR(fhir::ReadFile(files[i], context, parser, sink));
+    VIGIL_RETURN_IF_ERROR(session.EndFile(files[i], sha256));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<store::RunSummary> IngestFhir(store::Store& store, const IngestRequest& request,
+                                     const FhirOptions& options) {
+  VIGIL_ASSIGN_OR_RETURN(
+      std::vector<fs::path> files,
+      base::ListInputFiles(request.inputs, {".json", ".ndjson", ".json.gz", ".ndjson.gz"}));
+  std::stable_sort(files.begin(), files.end(),
+                   [](const fs::path& a, const fs::path& b) { return FileRank(a) < FileRank(b); });
+  SessionOptions session_options;
+  session_options.commit_events = options.commit_events;
+  session_options.replace_stays = true;  // FHIR versions decide what replaces what
+  session_options.progress = request.progress;
+  VIGIL_ASSIGN_OR_RETURN(auto session,
+                         IngestSession::Start(store, "fhir", request.arguments,
+                                              static_cast<int64_t>(files.size()), session_options));
+  Status s = IngestAll(store, *session, files, options.commit_events);
+  if (!s.ok()) {
+    (void)session->Finish(/*failed=*/true);
+    return s;
+  }
+  return session->Finish();
+}
+
+}  // namespace vigil::ingest

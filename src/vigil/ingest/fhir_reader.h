@@ -1,0 +1,32 @@
+// `vigil ingest --format fhir`: FHIR R4 Bundles (.json), single resources (.json), Bulk Data
+// NDJSON (.ndjson), and gzip of either (.gz), into the patient store. docs/fhir.md describes the
+// mapping, the order files are read in, updates, and the reject reasons.
+//
+// Memory: an NDJSON file is streamed line by line and written in parts inside one transaction
+// (IngestSession::AddPart), so memory is bounded by the longest line plus one commit group, not by
+// the file. A .json file is one JSON document and is held whole while it is read.
+#ifndef VIGIL_INGEST_FHIR_READER_H_
+#define VIGIL_INGEST_FHIR_READER_H_
+
+#include <cstddef>
+
+#include "vigil/base/status.h"
+#include "vigil/ingest/formats.h"
+#include "vigil/store/store.h"
+
+namespace vigil::ingest {
+
+struct FhirOptions {
+  // Events pending before the session writes a commit group (for tests: small values exercise
+  // multi-part files).
+  size_t commit_events = 1'000'000;
+};
+
+// Ingests every .json, .ndjson, .json.gz and .ndjson.gz file under `request.inputs`. Files whose
+// name starts with Patient are read first, then Encounter, then the rest (each group by path).
+base::Result<store::RunSummary> IngestFhir(store::Store& store, const IngestRequest& request,
+                                           const FhirOptions& options = {});
+
+}  // namespace vigil::ingest
+
+#endif  // VIGIL_INGEST_FHIR_READER_H_

@@ -1,0 +1,237 @@
+#include <gtest/gtest.h>
+#include <zlib.h>
+
+#include "vigil/ingest/fhir_reader.h"
+#include "vigil/testing/temp_dir.h"
+
+namespace vigil::ingest {
+namespace {
+
+using Rows = std::vector<std::vector<std::string>>;
+
+constexpr std::string_view kPatient =
+    R"({"resourceType":"Patient","id":"p1","gender":"female","birthDate":"1950-03-04",)"
+    R"("deceasedDateTime":"2020-01-02T03:04:05Z","extension":[{"url":)"
+    R"("http://hl7.org/fhir/us/core/StructureDefinition/us-core-race","extension":[{"url":)"
+    R"("ombCategory","valueCoding":{"system":"urn:oid:2.16.840.1.113883.6.238","code":"2106-3",)"
+    R"("display":"White"}},{"url":"text","valueString":"White"}]},{"url":)"
+    R"("http://hl7.org/fhir/us/core/StructureDefinition/us-core-ethnicity","extension":[{"url":)"
+    R"("text","valueString":"Not Hispanic or Latino"}]}]})";
+
+// An observation of `code` (LOINC) for Patient/p1 with a quantity `value` `unit`.
+std::string Obs(std::string_view id, std::string_view code, std::string_view value,
+                std::string_view unit, std::string_view extra = "") {
+  return std::string(R"({"resourceType":"Observation","id":")") + std::string(id) +
+         R"(","status":"final","code":{"coding":[{"system":"http://loinc.org","code":")" +
+         std::string(code) +
+         R"("}]},"subject":{"reference":"Patient/p1"},"effectiveDateTime":"2020-01-01T10:00:00Z",)" +
+         R"("valueQuantity":{"value":)" + std::string(value) + R"(,"code":")" + std::string(unit) +
+         "\"}" + std::string(extra) + "}";
+}
+
+struct Fixture {
+  testing::TempDir dir;
+  std::unique_ptr<store::Store> store;
+
+  Fixture() {
+    auto s = store::Store::Open(dir.path() / "s.duckdb", store::Store::Mode::kReadWrite);
+    EXPECT_TRUE(s.ok());
+    store = std::move(s).value();
+  }
+  store::RunSummary Ingest(const std::vector<std::string>& names, FhirOptions options = {}) {
+    IngestRequest request;
+    for (const auto& n : names) request.inputs.push_back(dir.path() / n);
+    auto run = IngestFhir(*store, request, options);
+    EXPECT_TRUE(run.ok()) << run.status().ToString();
+    EXPECT_TRUE(run->counts.Balanced());
+    return run.ok() ? *run : store::RunSummary();
+  }
+  Rows Query(const std::string& sql) {
+    auto rows = store->QueryText(sql);
+    EXPECT_TRUE(rows.ok()) << rows.status().ToString();
+    return rows.ok() ? *rows : Rows();
+  }
+  std::vector<store::Reject> Rejects(int64_t run) { return store->GetRejects(run).value(); }
+};
+
+TEST(FhirTest, BundleMapsPatientEncounterAndObservations) {
+  Fixture f;
+  const std::string bundle =
+      std::string(R"({"resourceType":"Bundle","type":"transaction","entry":[)") +
+      R"({"fullUrl":"urn:uuid:o1","resource":)" +
+      Obs("o1", "8310-5", "98.6", "[degF]", R"(,"encounter":{"reference":"urn:uuid:e1"})") +
+      R"(},{"fullUrl":"urn:uuid:e1","resource":{"resourceType":"Encounter","id":"e1",)"
+      R"("class":{"code":"IMP"},"type":[{"coding":[{"system":"http://snomed.info/sct",)"
+      R"("code":"309904001"}]}],"subject":{"reference":"urn:uuid:p1"},)"
+      R"("period":{"start":"2020-01-01T08:00:00Z","end":"2020-01-03T08:00:00Z"}}},)"
+      R"({"fullUrl":"urn:uuid:p1","resource":)" +
+      std::string(kPatient) + "}," +
+      R"({"fullUrl":"urn:uuid:bp","resource":{"resourceType":"Observation","id":"bp",)"
+      R"("status":"final","code":{"coding":[{"system":"http://loinc.org","code":"85354-9"}]},)"
+      R"("subject":{"reference":"urn:uuid:p1"},"effectiveDateTime":"2020-01-01T11:00:00Z",)"
+      R"("component":[{"code":{"coding":[{"system":"http://loinc.org","code":"8480-6"}]},)"
+      R"("valueQuantity":{"value":120,"code":"mm[Hg]"}},{"code":{"coding":[{"system":)"
+      R"("http://loinc.org","code":"8462-4"}]},"valueQuantity":{"value":80,"code":"mm[Hg]"}}]}},)"
+      R"({"fullUrl":"urn:uuid:c1","resource":{"resourceType":"Condition","id":"c1",)"
+      R"("code":{"coding":[{"system":"http://snomed.info/sct","code":"91302008"}]},)"
+      R"("subject":{"reference":"urn:uuid:p1"},"onsetDateTime":"2020-01-02"}},)"
+      R"({"resource":{"resourceType":"Observation","id":"gone","status":"entered-in-error"}},)"
+      R"({"resource":{"resourceType":"Claim","id":"x"}}]})";
+  f.dir.Write("b.json", bundle);
+  auto run = f.Ingest({"b.json"});
+  EXPECT_EQ(run.counts.records_in, 7);
+  EXPECT_EQ(run.counts.stored, 5);
+  EXPECT_EQ(run.counts.skipped, 2);
+  EXPECT_EQ(run.counts.rejected, 0);
+  EXPECT_EQ(f.Query("SELECT subject_id, sex, birth_date::VARCHAR, race, ethnicity FROM subjects"),
+            (Rows{{"p1", "female", "1950-03-04", "White", "Not Hispanic or Latino"}}));
+  EXPECT_EQ(f.Query("SELECT stay_id, subject_id, kind, type FROM stays"),
+            (Rows{{"e1", "p1", "icu", "SNOMED/309904001"}}));
+  EXPECT_EQ(f.Query("SELECT code, round(numeric_value, 3), unit, coalesce(stay_id, '-'), source "
+                    "FROM events ORDER BY time, code"),
+            (Rows{{"VIGIL/ICU_ADMISSION", "", "", "e1", "Encounter/e1"},
+                  {"LOINC/8310-5", "37", "Cel", "e1", "Observation/o1"},
+                  {"LOINC/8462-4", "80", "mm[Hg]", "-", "Observation/bp"},
+                  {"LOINC/8480-6", "120", "mm[Hg]", "-", "Observation/bp"},
+                  {"SNOMED/91302008", "", "", "-", "Condition/c1"},
+                  {"VIGIL/DEATH", "", "", "-", "Patient/p1"},
+                  {"VIGIL/ICU_DISCHARGE", "", "", "e1", "Encounter/e1"}}));
+}
+
+TEST(FhirTest, BulkFilesArePatientsFirstAndGzipIsRead) {
+  Fixture f;
+  f.dir.Write("in/Observation.000.ndjson", Obs("o1", "8867-4", "80", "/min") + "\n\n" +
+                                               Obs("o2", "8867-4", "81", "/min") + "\n");
+  f.dir.Write("in/Patient.000.ndjson", std::string(kPatient) + "\n");
+  const std::string gz = (f.dir.path() / "in/Condition.000.ndjson.gz").string();
+  gzFile out = gzopen(gz.c_str(), "wb");
+  const std::string line =
+      R"({"resourceType":"Condition","id":"c1","code":{"coding":[{"system":)"
+      R"("http://hl7.org/fhir/sid/icd-10","code":"A41.9"}]},"subject":{"reference":"Patient/p1"},)"
+      R"("recordedDate":"2020-01-02"})"
+      "\n";
+  gzwrite(out, line.data(), static_cast<unsigned>(line.size()));
+  gzclose(out);
+  auto run = f.Ingest({"in"});
+  EXPECT_EQ(run.files_ingested, 3);
+  EXPECT_EQ(run.counts.records_in, 4);  // the blank line is not a record
+  EXPECT_EQ(run.counts.stored, 4);
+  EXPECT_EQ(f.Query("SELECT count(*) FROM events WHERE code IN ('LOINC/8867-4', 'ICD10/A41.9')"),
+            (Rows{{"3"}}));
+}
+
+// Each kind of bad record: its reason and location; the rest of the file still loads.
+TEST(FhirTest, BadRecordsAreRejectedWithLocationAndReason) {
+  Fixture f;
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {R"({"resourceType":"Observation","id":)", "malformed JSON"},
+      {R"({"id":"x"})", "not a FHIR resource (no resourceType)"},
+      {R"({"resourceType":"Observation","id":"a","code":{"coding":[{"system":"http://loinc.org",)"
+       R"("code":"1-1"}]},"effectiveDateTime":"2020-01-01"})",
+       "missing subject"},
+      {R"({"resourceType":"Observation","id":"b","subject":{"reference":"Patient/p1"},)"
+       R"("effectiveDateTime":"2020-01-01"})",
+       "missing code"},
+      {R"({"resourceType":"Observation","id":"c","code":{"coding":[{"system":"http://loinc.org",)"
+       R"("code":"1-1"}]},"subject":{"reference":"Patient/p1"}})",
+       "missing time"},
+      {R"({"resourceType":"Observation","id":"d","code":{"coding":[{"system":"http://loinc.org",)"
+       R"("code":"1-1"}]},"subject":{"reference":"Patient/p1"},"effectiveDateTime":"2020-02-30"})",
+       "unparseable date"},
+      {Obs("e", "8310-5", "37", "furlongs"), "unit not convertible to the code's unit"},
+      {R"({"resourceType":"Observation","id":"f","code":{"coding":[{"system":"http://loinc.org",)"
+       R"("code":"1-1"}]},"subject":{"reference":"Patient/nobody"},"effectiveDateTime":"2020-01-01"})",
+       "reference to no known patient"},
+      {R"({"resourceType":"Observation","id":"g","code":{"coding":[{"system":"http://acme.org",)"
+       R"("code":"1"}]},"subject":{"reference":"Patient/p1"},"effectiveDateTime":"2020-01-01"})",
+       "code from no known code system"},
+      {R"({"resourceType":"Observation","id":"h","code":"8867-4","subject":{"reference":)"
+       R"("Patient/p1"},"effectiveDateTime":"2020-01-01"})",
+       "malformed JSON"},
+  };
+  std::string lines;
+  for (const auto& [text, reason] : bad) lines += text + "\n";
+  lines += Obs("ok", "8867-4", "70", "/min") + "\n";
+  f.dir.Write("Patient.ndjson", std::string(kPatient) + "\n");
+  f.dir.Write("Observation.ndjson", lines);
+  auto run = f.Ingest({"Patient.ndjson", "Observation.ndjson"});
+  EXPECT_EQ(run.counts.records_in, static_cast<int64_t>(bad.size()) + 2);
+  EXPECT_EQ(run.counts.rejected, static_cast<int64_t>(bad.size()));
+  EXPECT_EQ(run.counts.stored, 2);
+  auto rejects = f.Rejects(run.run_id);
+  ASSERT_EQ(rejects.size(), bad.size());
+  for (size_t i = 0; i < bad.size(); ++i) {
+    EXPECT_EQ(rejects[i].reason, bad[i].second) << i;
+    EXPECT_EQ(rejects[i].location, "line " + std::to_string(i + 1));
+    EXPECT_EQ(rejects[i].raw, bad[i].first);
+    EXPECT_NE(rejects[i].file.find("Observation.ndjson"), std::string::npos);
+  }
+  EXPECT_EQ(f.Query("SELECT count(*) FROM events WHERE source = 'Observation/ok'"), (Rows{{"1"}}));
+}
+
+TEST(FhirTest, BundleRejectsNameTheEntryAndAMalformedBundleIsOneReject) {
+  Fixture f;
+  f.dir.Write("a.json", std::string(R"({"resourceType":"Bundle","entry":[{"resource":)") +
+                            std::string(kPatient) +
+                            R"(},{"resource":{"resourceType":"Encounter",)"
+                            R"("id":"e","subject":{"reference":"Patient/p1"}}}]})");
+  f.dir.Write("b.json", R"({"resourceType":"Bundle","entry":[{"resource":{"resourceType")");
+  auto run = f.Ingest({"a.json", "b.json"});
+  EXPECT_EQ(run.counts.records_in, 3);
+  EXPECT_EQ(run.counts.rejected, 2);
+  auto rejects = f.Rejects(run.run_id);
+  ASSERT_EQ(rejects.size(), 2u);
+  EXPECT_EQ(rejects[0].location, "entry 1");
+  EXPECT_EQ(rejects[0].reason, "missing time");
+  EXPECT_EQ(rejects[1].location, "file");
+  EXPECT_EQ(rejects[1].reason, "malformed JSON");
+}
+
+TEST(FhirTest, SameVersionStoresNothingNewerVersionReplaces) {
+  Fixture f;
+  const std::string meta1 = R"(,"meta":{"versionId":"1"})";
+  const std::string meta2 = R"(,"meta":{"versionId":"2"})";
+  f.dir.Write("Patient.ndjson", std::string(kPatient) + "\n");
+  f.dir.Write("v1/Observation.ndjson", Obs("o1", "8867-4", "80", "/min", meta1) + "\n");
+  auto first = f.Ingest({"Patient.ndjson", "v1"});
+  EXPECT_EQ(first.counts.stored, 2);
+  // The same file again: unchanged. The same resource in another file: skipped as unchanged.
+  f.dir.Write("copy/Observation.ndjson", Obs("o1", "8867-4", "80", "/min", meta1) + "\n\n");
+  auto again = f.Ingest({"v1", "copy"});
+  EXPECT_EQ(again.files_unchanged, 1);
+  EXPECT_EQ(again.counts.skipped, 1);
+  EXPECT_EQ(again.counts.stored, 0);
+  // A newer version replaces the older one's events; an older one is skipped.
+  f.dir.Write("v2/Observation.ndjson", Obs("o1", "8867-4", "95", "/min", meta2) + "\n");
+  auto update = f.Ingest({"v2"});
+  EXPECT_EQ(update.counts.stored, 1);
+  f.dir.Write("old/Observation.ndjson", Obs("o1", "8867-4", "70", "/min", meta1) + "\n \n");
+  auto old = f.Ingest({"old"});
+  EXPECT_EQ(old.counts.skipped, 1);
+  EXPECT_EQ(f.Query("SELECT count(*), max(numeric_value) FROM events WHERE source = "
+                    "'Observation/o1'"),
+            (Rows{{"1", "95"}}));
+}
+
+TEST(FhirTest, AFileInManyPartsIsOneTransactionAndInFileUpdatesReplace) {
+  Fixture f;
+  std::string lines = std::string(kPatient) + "\n";
+  for (int i = 0; i < 20; ++i) {
+    lines += Obs("o" + std::to_string(i), "8867-4", std::to_string(60 + i), "/min") + "\n";
+  }
+  // A second version of o3 later in the same file (no meta: versions by content).
+  lines += Obs("o3", "8867-4", "200", "/min") + "\n";
+  f.dir.Write("all.ndjson", lines);
+  FhirOptions options;
+  options.commit_events = 3;  // many parts, written inside one transaction
+  auto run = f.Ingest({"all.ndjson"}, options);
+  EXPECT_EQ(run.counts.stored, 22);
+  EXPECT_FALSE(f.store->in_transaction());
+  EXPECT_EQ(f.Query("SELECT count(*) FROM events WHERE code = 'LOINC/8867-4'"), (Rows{{"20"}}));
+  EXPECT_EQ(f.Query("SELECT numeric_value FROM events WHERE source = 'Observation/o3'"),
+            (Rows{{"200"}}));
+  EXPECT_EQ(f.Query("SELECT count(*) FROM ingest_files"), (Rows{{"1"}}));
+}
+
+}  // namespace
+}  // namespace vigil::ingest

@@ -1,0 +1,191 @@
+#include "vigil/model/trained_model.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <unordered_map>
+
+namespace vigil::model {
+namespace {
+
+double NumberOrNaN(const nlohmann::json& j, const char* key) {
+  if (!j.contains(key) || !j.at(key).is_number()) return std::nan("");
+  return j.at(key).get<double>();
+}
+
+}  // namespace
+
+std::string_view ModelKindName(ModelKind kind) {
+  return kind == ModelKind::kXgboost ? "xgboost" : "logistic";
+}
+
+std::optional<ModelKind> ParseModelKind(std::string_view name) {
+  if (name == "xgboost") return ModelKind::kXgboost;
+  if (name == "logistic") return ModelKind::kLogistic;
+  return std::nullopt;
+}
+
+base::Result<TrainedModel> TrainedModel::Assemble(Parts parts) {
+  if (!parts.rule.row_utility.empty()) {
+    parts.per_row_utility = true;
+    parts.rule.row_utility.clear();
+    parts.rule.row_utility.shrink_to_fit();
+  }
+  const size_t n = parts.feature_names.size();
+  if (n == 0) return base::InvalidArgumentError("a model needs at least one feature");
+  if (parts.kind == ModelKind::kXgboost) {
+    if (parts.booster == nullptr)
+      return base::InvalidArgumentError("XGBoost model without booster");
+    VIGIL_ASSIGN_OR_RETURN(size_t booster_features, parts.booster->NumFeatures());
+    if (booster_features != n) {
+      return base::InvalidArgumentError(
+          fmt::format("the booster has {} features and the model lists {}", booster_features, n));
+    }
+  } else {
+    if (!parts.logistic) return base::InvalidArgumentError("logistic model without coefficients");
+    if (parts.logistic->num_features() != n) {
+      return base::InvalidArgumentError(
+          fmt::format("the logistic model has {} features and the model lists {}",
+                      parts.logistic->num_features(), n));
+    }
+  }
+  return TrainedModel(std::move(parts));
+}
+
+base::Result<std::vector<float>> TrainedModel::AlignColumns(
+    const features::FeatureMatrix& matrix) const {
+  const auto& names = parts_.feature_names;
+  if (matrix.values.size() != matrix.num_rows() * matrix.num_cols()) {
+    return base::InvalidArgumentError("feature matrix values do not match its shape");
+  }
+  for (size_t i = 0; i < matrix.values.size(); ++i) {
+    if (std::isinf(matrix.values[i])) {
+      return base::InvalidArgumentError(
+          fmt::format("feature '{}' is infinite in row {} (use NaN for missing)",
+                      matrix.names[i % matrix.num_cols()], i / matrix.num_cols() + 1));
+    }
+  }
+  if (matrix.names == names) return matrix.values;
+  std::unordered_map<std::string_view, size_t> column;
+  for (size_t j = 0; j < matrix.num_cols(); ++j) column.emplace(matrix.names[j], j);
+  std::vector<size_t> source(names.size());
+  for (size_t j = 0; j < names.size(); ++j) {
+    auto it = column.find(names[j]);
+    if (it == column.end()) {
+      return base::InvalidArgumentError(
+          fmt::format("the model's feature '{}' is not in the feature matrix", names[j]));
+    }
+    source[j] = it->second;
+  }
+  std::vector<float> out(matrix.num_rows() * names.size());
+  for (size_t r = 0; r < matrix.num_rows(); ++r) {
+    const float* in = matrix.row(r);
+    for (size_t j = 0; j < names.size(); ++j) out[r * names.size() + j] = in[source[j]];
+  }
+  return out;
+}
+
+base::Result<xgb::DMatrix> TrainedModel::ToDMatrix(const features::FeatureMatrix& matrix) const {
+  VIGIL_ASSIGN_OR_RETURN(std::vector<float> values, AlignColumns(matrix));
+  VIGIL_ASSIGN_OR_RETURN(xgb::DMatrix d,
+                         xgb::DMatrix::FromDense(values, matrix.num_rows(),
+                                                 parts_.feature_names.size(), parts_.num_threads));
+  VIGIL_RETURN_IF_ERROR(d.SetFeatureNames(parts_.feature_names));
+  return d;
+}
+
+base::Result<std::vector<double>> TrainedModel::PredictMargin(
+    const features::FeatureMatrix& matrix) const {
+  if (matrix.num_rows() == 0) return std::vector<double>();
+  if (parts_.kind == ModelKind::kXgboost) {
+    VIGIL_ASSIGN_OR_RETURN(xgb::DMatrix d, ToDMatrix(matrix));
+    VIGIL_ASSIGN_OR_RETURN(std::vector<float> m,
+                           parts_.booster->Predict(d, xgb::PredictKind::kMargin));
+    return std::vector<double>(m.begin(), m.end());
+  }
+  VIGIL_ASSIGN_OR_RETURN(std::vector<float> values, AlignColumns(matrix));
+  const size_t cols = parts_.feature_names.size();
+  std::vector<double> out(matrix.num_rows());
+  for (size_t r = 0; r < out.size(); ++r)
+    out[r] = parts_.logistic->Margin(values.data() + r * cols);
+  return out;
+}
+
+base::Result<Predictions> TrainedModel::Predict(const features::FeatureMatrix& matrix) const {
+  Predictions p;
+  VIGIL_ASSIGN_OR_RETURN(p.margin, PredictMargin(matrix));
+  p.probability.resize(p.margin.size());
+  p.alert.resize(p.margin.size());
+  for (size_t i = 0; i < p.margin.size(); ++i) {
+    p.probability[i] = parts_.calibrator.Probability(p.margin[i]);
+    p.alert[i] = p.probability[i] >= threshold() ? 1 : 0;
+  }
+  return p;
+}
+
+base::Result<std::string> TrainedModel::ModelText() const {
+  if (parts_.kind == ModelKind::kXgboost) return parts_.booster->SaveJson();
+  nlohmann::ordered_json j = parts_.logistic->ToJson();
+  j["feature_names"] = parts_.feature_names;
+  return j.dump(1);
+}
+
+nlohmann::ordered_json TrainedModel::ThresholdJson() const {
+  nlohmann::ordered_json j = parts_.operating_point.ToJson(parts_.rule);
+  if (parts_.rule.kind == ThresholdRule::Kind::kMaxUtility) {
+    j["utility"] = !parts_.per_row_utility
+                       ? nlohmann::ordered_json{{"true_positive", parts_.rule.true_positive},
+                                                {"false_positive", parts_.rule.false_positive},
+                                                {"false_negative", parts_.rule.false_negative},
+                                                {"true_negative", parts_.rule.true_negative}}
+                       : nlohmann::ordered_json("per-row, supplied by the task");
+  }
+  return j;
+}
+
+base::Result<TrainedModel> TrainedModel::FromText(ModelKind kind, std::string_view model_text,
+                                                  const nlohmann::json& calibration,
+                                                  const nlohmann::json& threshold,
+                                                  nlohmann::ordered_json training,
+                                                  std::vector<std::string> feature_names) {
+  Parts parts;
+  parts.kind = kind;
+  parts.feature_names = std::move(feature_names);
+  if (kind == ModelKind::kXgboost) {
+    VIGIL_ASSIGN_OR_RETURN(xgb::Booster b, xgb::Booster::FromJson(model_text));
+    parts.booster = std::make_unique<xgb::Booster>(std::move(b));
+  } else {
+    nlohmann::json j = nlohmann::json::parse(model_text, nullptr, /*allow_exceptions=*/false);
+    if (j.is_discarded()) return base::DataLossError("logistic model is not valid JSON");
+    VIGIL_ASSIGN_OR_RETURN(LogisticModel m, LogisticModel::FromJson(j));
+    parts.logistic = std::move(m);
+  }
+  VIGIL_ASSIGN_OR_RETURN(parts.calibrator, Calibrator::FromJson(calibration));
+  try {
+    auto rule = ParseThresholdRule(threshold.at("rule").get<std::string>());
+    if (!rule) return base::DataLossError("threshold has an unknown rule");
+    parts.rule.kind = *rule;
+    parts.rule.target = threshold.value("target", 0.0);
+    parts.per_row_utility = threshold.contains("utility") && threshold.at("utility").is_string();
+    if (threshold.contains("utility") && threshold.at("utility").is_object()) {
+      const auto& u = threshold.at("utility");
+      parts.rule.true_positive = u.at("true_positive").get<double>();
+      parts.rule.false_positive = u.at("false_positive").get<double>();
+      parts.rule.false_negative = u.at("false_negative").get<double>();
+      parts.rule.true_negative = u.at("true_negative").get<double>();
+    }
+    parts.operating_point.threshold = threshold.at("threshold").get<double>();
+    const auto& held = threshold.at("held_out");
+    parts.operating_point.sensitivity = NumberOrNaN(held, "sensitivity");
+    parts.operating_point.specificity = NumberOrNaN(held, "specificity");
+    parts.operating_point.ppv = NumberOrNaN(held, "ppv");
+    parts.operating_point.alert_rate = NumberOrNaN(held, "alert_rate");
+    parts.operating_point.utility = held.value("utility", 0.0);
+  } catch (const nlohmann::json::exception& e) {
+    return base::DataLossError(fmt::format("threshold JSON: {}", e.what()));
+  }
+  parts.training = std::move(training);
+  return Assemble(std::move(parts));
+}
+
+}  // namespace vigil::model

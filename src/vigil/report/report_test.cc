@@ -1,0 +1,184 @@
+#include "vigil/report/report.h"
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+#include "vigil/base/file.h"
+#include "vigil/report/charts.h"
+#include "vigil/report/sample_for_test.h"
+#include "vigil/testing/temp_dir.h"
+
+namespace vigil::report {
+namespace {
+
+size_t CountOf(const std::string& text, const std::string& needle) {
+  size_t n = 0;
+  for (size_t pos = text.find(needle); pos != std::string::npos; pos = text.find(needle, pos + 1))
+    ++n;
+  return n;
+}
+
+class ReportTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    evaluation_ = new evaluate::Evaluation(testing::SampleEvaluation());
+    auto shap = SummarizeShap(testing::SampleShapInput());
+    ASSERT_TRUE(shap.ok());
+    shap_ = new ShapSummary(*shap);
+  }
+  static void TearDownTestSuite() {
+    delete evaluation_;
+    delete shap_;
+  }
+  static evaluate::Evaluation* evaluation_;
+  static ShapSummary* shap_;
+};
+evaluate::Evaluation* ReportTest::evaluation_ = nullptr;
+ShapSummary* ReportTest::shap_ = nullptr;
+
+TEST_F(ReportTest, SampleEvaluationHasWhatTheReportShows) {
+  EXPECT_EQ(evaluation_->overall.counts.patients, 300);
+  EXPECT_EQ(evaluation_->baselines.size(), 2u);
+  EXPECT_GE(evaluation_->subgroups.size(), 6u);
+  bool ward_flagged = false;
+  for (const auto& s : evaluation_->subgroups)
+    ward_flagged |= s.level == "ward" && !s.flags.empty();
+  EXPECT_TRUE(ward_flagged);
+}
+
+TEST_F(ReportTest, HasEverySectionAndChart) {
+  const std::string html = RenderReport(testing::SampleCard(), *evaluation_, shap_);
+  for (const char* heading :
+       {"At a glance", "Model card", "Discrimination", "Calibration", "Clinical usefulness",
+        "Compared with established scores", "Subgroups", "Explanation", "Methods"}) {
+    EXPECT_NE(html.find(heading), std::string::npos) << heading;
+  }
+  // ROC, PR, reliability, decision, 3 forest plots, SHAP bars and beeswarm.
+  EXPECT_EQ(CountOf(html, "<svg "), 9u);
+  EXPECT_NE(html.find("NEWS2"), std::string::npos);
+  EXPECT_NE(html.find("qSOFA"), std::string::npos);
+  EXPECT_NE(html.find("class=\"flag\""), std::string::npos);
+  EXPECT_NE(html.find("Not stated."), std::string::npos);  // the card's missing cohort text
+}
+
+TEST_F(ReportTest, IsSelfContainedAndEscaped) {
+  const std::string html = RenderReport(testing::SampleCard(), *evaluation_, shap_);
+  EXPECT_EQ(html.find("<script"), std::string::npos);
+  EXPECT_EQ(html.find("src="), std::string::npos);
+  EXPECT_EQ(html.find("<link"), std::string::npos);
+  EXPECT_EQ(html.find("@import"), std::string::npos);
+  EXPECT_EQ(html.find("url("), std::string::npos);
+  // The only URIs are XML namespace names, which are never fetched.
+  EXPECT_EQ(CountOf(html, "http"), CountOf(html, "xmlns=\"http://www.w3.org/"));
+  // Card text is escaped.
+  EXPECT_NE(html.find("test &amp; &lt;sample&gt;"), std::string::npos);
+  EXPECT_NE(html.find("Age &lt;years&gt;"), std::string::npos);
+  // Aggregates only: no subject identifier from the rows appears.
+  EXPECT_EQ(html.find("patient-1"), std::string::npos);
+}
+
+TEST_F(ReportTest, RendersWithoutBaselinesSubgroupsOrShap) {
+  evaluate::Evaluation bare = *evaluation_;
+  bare.baselines.clear();
+  bare.subgroups.clear();
+  const std::string html = RenderReport(ModelCard{}, bare, nullptr);
+  EXPECT_NE(html.find("No explanation (SHAP values) was supplied"), std::string::npos);
+  EXPECT_EQ(html.find("Compared with established scores"), std::string::npos);
+  EXPECT_EQ(CountOf(html, "<svg "), 4u);
+  EXPECT_NE(html.find("<title>Model report</title>"), std::string::npos);
+}
+
+TEST_F(ReportTest, AutomaticLimitationsNameFlaggedAndSmallSubgroups) {
+  const auto limits = AutomaticLimitations(*evaluation_);
+  bool ward = false;
+  for (const std::string& l : limits)
+    ward |= l.find("Flagged subgroup unit ward") != std::string::npos;
+  EXPECT_TRUE(ward);
+  evaluate::Evaluation small = *evaluation_;
+  small.subgroups[0].enough_data = false;
+  small.subgroups[0].flags.clear();
+  bool too_few = false;
+  for (const std::string& l : AutomaticLimitations(small)) {
+    too_few |= l.find("Too few patients") != std::string::npos;
+  }
+  EXPECT_TRUE(too_few);
+}
+
+TEST_F(ReportTest, WriteReportWritesTheFile) {
+  vigil::testing::TempDir dir;
+  const auto path = dir.path() / "report.html";
+  ASSERT_TRUE(WriteReport(path, testing::SampleCard(), *evaluation_, shap_).ok());
+  const auto text = base::ReadFile(path);
+  ASSERT_TRUE(text.ok());
+  EXPECT_EQ(*text, RenderReport(testing::SampleCard(), *evaluation_, shap_));
+}
+
+// Runs `command` through the shell; returns its exit status.
+int RunShell(const std::string& command) {
+  const int status = std::system(command.c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+std::string ChromiumCommand(const std::filesystem::path& profile) {
+  return "timeout 120 /usr/bin/chromium --headless --no-sandbox --disable-gpu "
+         "--disable-background-networking --disable-component-update --disable-sync "
+         "--no-first-run --disable-extensions --user-data-dir='" +
+         profile.string() + "' --enable-logging=stderr --v=0 ";
+}
+
+// The report must render in headless Chromium: the DOM holds every chart, the console stays silent
+// (the page has no script, so any console message is an error such as a blocked load), the XHTML
+// parse (strict XML) has no error, and a screenshot is produced. Skips when Chromium is absent
+// (scripts/setup.sh installs it). Set VIGIL_REPORT_SAMPLE_DIR to keep the sample report and PNG.
+TEST_F(ReportTest, RendersInHeadlessChromium) {
+  if (!std::filesystem::exists("/usr/bin/chromium")) {
+    GTEST_SKIP() << "Chromium is not installed (/usr/bin/chromium); scripts/setup.sh installs it";
+  }
+  vigil::testing::TempDir dir;
+  const std::string html = RenderReport(testing::SampleCard(), *evaluation_, shap_);
+  ASSERT_TRUE(base::WriteFileAtomically(dir.path() / "report.html", html).ok());
+  ASSERT_TRUE(base::WriteFileAtomically(dir.path() / "report.xhtml", html).ok());
+  const std::string d = dir.path().string();
+
+  ASSERT_EQ(RunShell(ChromiumCommand(dir.path() / "p1") + "--dump-dom 'file://" + d +
+                     "/report.html' > '" + d + "/dom.html' 2> '" + d + "/log.txt'"),
+            0);
+  const auto dom = base::ReadFile(dir.path() / "dom.html");
+  const auto log = base::ReadFile(dir.path() / "log.txt");
+  ASSERT_TRUE(dom.ok() && log.ok());
+  EXPECT_EQ(CountOf(*dom, "<svg "), 9u);
+  EXPECT_NE(dom->find("At a glance"), std::string::npos);
+  EXPECT_EQ(log->find("CONSOLE"), std::string::npos) << *log;
+  EXPECT_EQ(log->find("Uncaught"), std::string::npos) << *log;
+  EXPECT_EQ(log->find("Failed to load"), std::string::npos) << *log;
+
+  ASSERT_EQ(RunShell(ChromiumCommand(dir.path() / "p2") + "--dump-dom 'file://" + d +
+                     "/report.xhtml' > '" + d + "/xdom.html' 2> /dev/null"),
+            0);
+  const auto xdom = base::ReadFile(dir.path() / "xdom.html");
+  ASSERT_TRUE(xdom.ok());
+  EXPECT_EQ(xdom->find("parsererror"), std::string::npos) << "the report is not well-formed XML";
+  EXPECT_EQ(CountOf(*xdom, "<svg "), 9u);
+
+  ASSERT_EQ(RunShell(ChromiumCommand(dir.path() / "p3") +
+                     "--hide-scrollbars --window-size=1100,7000 "
+                     "--screenshot='" +
+                     d + "/report.png' 'file://" + d + "/report.html' 2> /dev/null"),
+            0);
+  ASSERT_TRUE(std::filesystem::exists(dir.path() / "report.png"));
+  EXPECT_GT(std::filesystem::file_size(dir.path() / "report.png"), 10000u);
+  if (const char* keep = std::getenv("VIGIL_REPORT_SAMPLE_DIR")) {
+    std::filesystem::create_directories(keep);
+    for (const char* name : {"report.html", "report.png"}) {
+      std::filesystem::copy_file(dir.path() / name, std::filesystem::path(keep) / name,
+                                 std::filesystem::copy_options::overwrite_existing);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace vigil::report
