@@ -36,6 +36,7 @@ void AddModelsCommand(CLI::App& app, const GlobalOptions& global, int& exit_code
 void AddQueryCommand(CLI::App& app, int& exit_code);
 void AddTasksCommand(CLI::App& app, const GlobalOptions& global, int& exit_code);
 void AddFeaturesCommand(CLI::App& app, const GlobalOptions& global, int& exit_code);
+void AddSynthCommand(CLI::App& app, const GlobalOptions& global, int& exit_code);
 
 }  // namespace vigil::cli
 

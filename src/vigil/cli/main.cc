@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
   cli::AddQueryCommand(app, exit_code);
   cli::AddTasksCommand(app, global, exit_code);
   cli::AddFeaturesCommand(app, global, exit_code);
+  cli::AddSynthCommand(app, global, exit_code);
 
   try {
     app.parse(argc, argv);
