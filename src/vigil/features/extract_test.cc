@@ -188,7 +188,7 @@ TEST_F(ExtractTest, ExportsCsvWithKeyColumnsFirst) {
 // docs/features.md lists each built-in task's column count; keep the two in step.
 TEST(LayoutTest, BuiltinTaskColumnCountsMatchTheDocs) {
   const std::map<std::string, size_t> documented = {{"physionet2019-sepsis", 151},
-                                                    {"physionet2012-mortality", 216},
+                                                    {"physionet2012-mortality", 217},
                                                     {"deterioration-24h", 81},
                                                     {"readmission-30d", 56}};
   for (const auto& [name, columns] : documented) {
@@ -217,6 +217,21 @@ TEST(WriteStatsTest, SlopeNeedsTwoTimesAndSkipsTextEvents) {
   WriteStats(time, value, 1, 3, 2 * h, stats, out);  // one numeric value at one time
   EXPECT_TRUE(std::isnan(out[0]));
   EXPECT_EQ(out[2], 3);
+}
+
+TEST(WriteStatsTest, SumAddsNumericValuesAndIsMissingWithoutThem) {
+  const int64_t time[] = {0, 1, 2};
+  const double value[] = {100, std::nan(""), 250};
+  const task::Stat stats[] = {task::Stat::kSum};
+  float out[1];
+  WriteStats(time, value, 0, 3, 2, stats, out);
+  EXPECT_EQ(out[0], 350);
+  WriteStats(time, value, 1, 2, 2, stats, out);  // only a text event
+  EXPECT_TRUE(std::isnan(out[0]));
+  WriteStats(nullptr, nullptr, 0, 0, 0, stats, out);  // unmeasured
+  EXPECT_TRUE(std::isnan(out[0]));
+  EXPECT_EQ(task::StatName(task::Stat::kSum), "sum");
+  EXPECT_EQ(task::StatFromName("sum"), task::Stat::kSum);
 }
 
 }  // namespace

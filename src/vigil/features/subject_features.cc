@@ -43,7 +43,7 @@ double Slope(const int64_t* time, const double* value, size_t b, size_t e, int64
 bool StatsNeedScan(std::span<const Stat> stats) {
   return std::any_of(stats.begin(), stats.end(), [](Stat s) {
     return s == Stat::kFirst || s == Stat::kMin || s == Stat::kMax || s == Stat::kMean ||
-           s == Stat::kSlope;
+           s == Stat::kSlope || s == Stat::kSum;
   });
 }
 
@@ -55,10 +55,9 @@ void WriteStats(const int64_t* time, const double* value, size_t b, size_t e, in
 void WriteStats(const int64_t* time, const double* value, size_t b, size_t e, int64_t t,
                 std::span<const Stat> stats, bool scan, float* out) {
   const size_t count = e - b;
-  double first = kNaN, last = kNaN, min = kNaN, max = kNaN, mean = kNaN;
+  double first = kNaN, last = kNaN, min = kNaN, max = kNaN, mean = kNaN, sum = 0;
   size_t n = 0;
   if (scan) {
-    double sum = 0;
     for (size_t i = b; i < e; ++i) {
       const double v = value[i];
       if (std::isnan(v)) continue;
@@ -108,6 +107,9 @@ void WriteStats(const int64_t* time, const double* value, size_t b, size_t e, in
         break;
       case Stat::kMissing:
         out[k] = count == 0 ? 1.0f : 0.0f;
+        break;
+      case Stat::kSum:
+        out[k] = n > 0 ? F(sum) : kMissing;
         break;
     }
   }

@@ -72,7 +72,18 @@ struct LabelSpec {
 };
 
 // Per-variable statistics (docs/features.md).
-enum class Stat { kLast, kFirst, kMin, kMax, kMean, kCount, kSlope, kTimeSinceLast, kMissing };
+enum class Stat {
+  kLast,
+  kFirst,
+  kMin,
+  kMax,
+  kMean,
+  kCount,
+  kSlope,
+  kTimeSinceLast,
+  kMissing,
+  kSum
+};
 std::string_view StatName(Stat s);
 std::optional<Stat> StatFromName(std::string_view name);
 

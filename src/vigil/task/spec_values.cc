@@ -20,8 +20,8 @@ constexpr std::array<UnitDef, 5> kUnits = {{{"w", base::Days(7)},
                                             {"min", base::Minutes(1)},
                                             {"s", std::chrono::seconds(1)}}};
 
-constexpr std::array<std::string_view, 9> kStatNames = {
-    "last", "first", "min", "max", "mean", "count", "slope", "time_since_last", "missing"};
+constexpr std::array<std::string_view, 10> kStatNames = {
+    "last", "first", "min", "max", "mean", "count", "slope", "time_since_last", "missing", "sum"};
 
 }  // namespace
 
