@@ -114,6 +114,9 @@ base::Result<FeatureLayout> FeatureLayout::Create(const task::TaskSpec& spec,
     } else if (d == "weight") {
       l.demographics_.emplace_back(Demographic::kWeight, column);
       l.names_.push_back("demographics.weight_kg");
+    } else if (d == "time_in_hospital") {
+      l.demographics_.emplace_back(Demographic::kTimeInHospital, column);
+      l.names_.push_back("stay.hours_since_hospital_admission");
     }
   }
   for (const std::string& s : f.scores) {

@@ -39,7 +39,7 @@ struct Track {
   size_t num_columns() const { return stats.size() + window_stats.size() * windows.size(); }
 };
 
-enum class Demographic { kAge, kSex, kHeight, kWeight };
+enum class Demographic { kAge, kSex, kHeight, kWeight, kTimeInHospital };
 enum class Score { kNews2, kQsofa, kSirs };
 
 class FeatureLayout {

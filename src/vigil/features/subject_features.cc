@@ -256,6 +256,11 @@ void SubjectFeatures::Compute(const store::EventBlock& block, size_t begin, size
         case Demographic::kWeight:
           v = stay.weight_kg;
           break;
+        case Demographic::kTimeInHospital:
+          if (stay.hospital_admit) {
+            v = static_cast<double>(t - base::ToMicros(*stay.hospital_admit)) / kMicrosPerHour;
+          }
+          break;
       }
       out[column] = v ? F(*v) : kMissing;
     }

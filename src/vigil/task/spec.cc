@@ -20,7 +20,8 @@ using base::Status;
 const std::vector<std::string> kDefaultVitalSignCodes = {
     "LOINC/8867-4", "LOINC/9279-1", "LOINC/59408-5", "LOINC/8310-5", "LOINC/8480-6"};
 
-constexpr std::array<std::string_view, 4> kDemographics = {"age", "sex", "height", "weight"};
+constexpr std::array<std::string_view, 5> kDemographics = {"age", "sex", "height", "weight",
+                                                           "time_in_hospital"};
 constexpr std::array<std::string_view, 3> kScores = {"NEWS2", "qSOFA", "SIRS"};
 
 bool IsTaskName(std::string_view s) {

@@ -101,7 +101,7 @@ struct FeatureSpec {
   std::optional<base::Duration> lookback;
   std::vector<VariableGroup> variables;
   bool time_in_stay = true;                         // stay.hours_since_start
-  std::vector<std::string> demographics;            // age, sex, height, weight
+  std::vector<std::string> demographics;  // age, sex, height, weight, time_in_hospital
   std::vector<std::string> scores;                  // NEWS2, qSOFA, SIRS
   base::Duration score_lookback = base::Hours(24);  // inputs older than this are missing
 };
