@@ -48,7 +48,7 @@ namespace {
 base::Status Configure(xgb::Booster& b, const XgboostParams& p, const TrainOptions& o) {
   const std::pair<std::string, std::string> params[] = {
       {"objective", "binary:logistic"},
-      {"eval_metric", "logloss"},
+      {"eval_metric", "auc"},
       {"tree_method", "hist"},
       {"verbosity", "0"},
       {"nthread", std::to_string(o.num_threads)},
@@ -83,9 +83,11 @@ base::Result<XgbFit> FitXgboost(const xgb::DMatrix& train, const xgb::DMatrix* v
   int best_rounds = 0;
   for (int it = 0; it < options.max_rounds; ++it) {
     VIGIL_RETURN_IF_ERROR(booster.UpdateOneIter(it, train));
-    VIGIL_ASSIGN_OR_RETURN(double loss, booster.Evaluate(it, *valid));
-    if (best_rounds == 0 || loss < best) {
-      best = loss;
+    // Held-out AUROC, the measure candidates are chosen by (weighting does not change it: the
+    // weights are constant within each class).
+    VIGIL_ASSIGN_OR_RETURN(double auc, booster.Evaluate(it, *valid));
+    if (best_rounds == 0 || auc > best) {
+      best = auc;
       best_rounds = it + 1;
     } else if (it + 1 - best_rounds >= options.early_stopping_rounds) {
       break;

@@ -5,9 +5,8 @@
 //     patient-grouped, stratified folds (folds.h; groups = RowKey::subject_id).
 //  2. Class imbalance: with ClassWeighting::kBalanced every positive row weighs n_neg / n_pos (of
 //     the rows being fitted), every negative row 1. For XGBoost this is an instance weight rather
-//     than scale_pos_weight so that the early-stopping metric (weighted log loss on the held-out
-//     fold) measures the objective the trees minimize.
-//  3. Each hyperparameter candidate is fitted k times (on k-1 folds; XGBoost with early stopping on
+//     than scale_pos_weight.
+//  3. Each hyperparameter candidate is fitted k times (on k-1 folds; XGBoost with early stopping on the AUROC of
 //     the held-out fold) and scored by the mean held-out-fold AUROC. The best candidate wins (the
 //     earlier one on a tie: grids list simpler candidates first).
 //  4. The held-out margins of the winner's k fits (each row predicted by the fit that did not see
