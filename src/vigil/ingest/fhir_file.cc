@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <unordered_map>
 
 #include "vigil/ingest/fhir_input.h"
 #include "vigil/ingest/session.h"
@@ -18,6 +19,10 @@ bool IsNdjson(const fs::path& path) {
   const std::string name = path.filename().string();
   return name.ends_with(".ndjson") || name.ends_with(".ndjson.gz");
 }
+
+// Resources whose version only the store can tell, resolved together (one store query each time
+// this many are waiting, and at the end of the file).
+constexpr size_t kMaxUnresolved = 1 << 16;
 
 bool IsBlank(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return c == ' ' || c == '\t' || c == '\r'; });
@@ -39,7 +44,11 @@ class FileIngester {
       Mapped m = MapText(line->text, line->padded_capacity, {"", line->text, false});
       VIGIL_RETURN_IF_ERROR(Handle(m, {"line", line->number}, line->text, ""));
       if (PartFull()) VIGIL_RETURN_IF_ERROR(HandOver(reader->file_bytes_read()));
+      if (unresolved_.size() >= kMaxUnresolved) {
+        VIGIL_RETURN_IF_ERROR(ResolveVersions(reader->file_bytes_read()));
+      }
     }
+    VIGIL_RETURN_IF_ERROR(ResolveVersions(reader->file_bytes_read()));
     return HandOver(reader->file_bytes_read());
   }
 
@@ -57,6 +66,7 @@ class FileIngester {
     } else {
       VIGIL_RETURN_IF_ERROR(ReadBundle(entries));
     }
+    VIGIL_RETURN_IF_ERROR(ResolveVersions(0));
     return HandOver(static_cast<int64_t>(fs::file_size(path_)));
   }
 
@@ -192,6 +202,13 @@ class FileIngester {
                 std::string_view full_url) {
     switch (m.outcome) {
       case Outcome::kStored:
+        if (m.version_unresolved) {
+          // Known to the rest of the file at once (its fullUrl); stored or skipped once the store
+          // has told its version.
+          if (!full_url.empty()) context_.full_urls[std::string(full_url)] = m.source;
+          unresolved_.push_back(std::move(m));
+          break;
+        }
         if (m.replaces_run_version) {
           // The older version's rows may still be pending: write them first, so that this
           // version's replace_sources deletes them.
@@ -209,6 +226,47 @@ class FileIngester {
         AddReject(part_, path_, location.Text(), m.reason, raw);
         ++part_records_;
         break;
+    }
+    return Status::Ok();
+  }
+
+  // Stores or skips the resources waiting for their stored version: hands everything read so far
+  // to the session (so the store sees it), asks the store for their versions, and compares, in
+  // the order they were read.
+  Status ResolveVersions(int64_t file_bytes) {
+    if (unresolved_.empty()) return Status::Ok();
+    VIGIL_RETURN_IF_ERROR(HandOver(file_bytes));
+    VIGIL_RETURN_IF_ERROR(sink_.write_pending());
+    std::vector<std::string> sources;
+    sources.reserve(unresolved_.size());
+    for (const Mapped& m : unresolved_) sources.push_back(m.source);
+    std::vector<store::RecordVersion> stored;
+    if (sink_.lookup_versions) {
+      VIGIL_ASSIGN_OR_RETURN(stored, sink_.lookup_versions(sources));
+    }
+    std::unordered_map<std::string, KnownVersion> known;
+    for (store::RecordVersion& v : stored) {
+      std::string source = v.source;
+      known[std::move(source)] = {std::move(v), false};
+    }
+    std::vector<Mapped> waiting = std::move(unresolved_);
+    unresolved_.clear();
+    for (Mapped& m : waiting) {
+      auto it = known.find(m.source);
+      m.replaces = false;
+      m.replaces_run_version = false;
+      if (auto skip = CompareVersion(m, it == known.end() ? nullptr : &it->second)) {
+        AddSkip(part_, *skip);
+        continue;
+      }
+      if (m.replaces_run_version) {  // an older version earlier in this list: written first
+        VIGIL_RETURN_IF_ERROR(HandOver(0));
+        VIGIL_RETURN_IF_ERROR(sink_.write_pending());
+      }
+      known[m.source] = {m.version, true};
+      CommitResource(m, "", context_, part_);
+      ++part_records_;
+      if (PartFull()) VIGIL_RETURN_IF_ERROR(HandOver(0));
     }
     return Status::Ok();
   }
@@ -234,6 +292,7 @@ class FileIngester {
   store::Batch part_;
   int64_t part_records_ = 0;
   int64_t bytes_reported_ = 0;
+  std::vector<Mapped> unresolved_;  // stored candidates waiting for their stored version
   const char* content_end_ = nullptr;
 };
 

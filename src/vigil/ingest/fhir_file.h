@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <string>
+#include <vector>
 
 #include "vigil/base/status.h"
 #include "vigil/ingest/fhir_mapping.h"
@@ -26,6 +28,11 @@ struct PartSink {
   // A part is handed over once it holds this many events or records, bounding what the reader
   // holds between hand-overs. Parts as large as the session's commit groups avoid re-interning.
   size_t part_events = 1 << 20;
+  // The stored versions of `sources` (those the store has), for resources the version index only
+  // may know (VersionIndex kMaybe); called after write_pending, so it sees every resource handed
+  // over before. Empty: the store holds none.
+  std::function<base::Result<std::vector<store::RecordVersion>>(const std::vector<std::string>&)>
+      lookup_versions = {};
 };
 
 // Reads `path` (.ndjson / .ndjson.gz streamed by line, anything else as one JSON document) with

@@ -96,11 +96,12 @@ std::optional<int64_t> AsInteger(std::string_view s) {
   return v;
 }
 
+}  // namespace
+
 // Decides between stored, unchanged and older, given the version the store (or run) holds.
-std::optional<std::string> CompareVersion(Mapped& m, const Context& context) {
-  auto it = context.versions.find(m.source);
-  if (it == context.versions.end()) return std::nullopt;
-  const store::RecordVersion& old = it->second.version;
+std::optional<std::string> CompareVersion(Mapped& m, const KnownVersion* known) {
+  if (known == nullptr) return std::nullopt;
+  const store::RecordVersion& old = known->version;
   const store::RecordVersion& now = m.version;
   bool same = false;
   if (!now.version_id.empty() && !old.version_id.empty()) {
@@ -117,9 +118,11 @@ std::optional<std::string> CompareVersion(Mapped& m, const Context& context) {
       (a && b && *a < *b);
   if (older) return "older version than the one stored";
   m.replaces = true;
-  m.replaces_run_version = it->second.from_this_run;
+  m.replaces_run_version = known->from_this_run;
   return std::nullopt;
 }
+
+namespace {
 
 // Resolves subject and encounter for an event or stay; sets m.subject_id and `stay_id`.
 // Returns a rejection, a deferral, or nullopt when resolved.
@@ -347,7 +350,10 @@ Mapped MapFields(Fields& f, const EntryInfo& entry, const Context& context) {
   }
   if (f.version_id.empty() && f.last_updated.empty())
     m.version.content_hash = ContentHash(entry.raw);
-  if (auto skip = CompareVersion(m, context)) {
+  const KnownVersion* known = nullptr;
+  const VersionIndex::Known k = context.versions.Find(m.source, &known);
+  m.version_unresolved = k == VersionIndex::Known::kMaybe;
+  if (auto skip = CompareVersion(m, known)) {
     Mapped s = Skip(*skip);
     s.source = m.source;
     return s;
@@ -412,7 +418,7 @@ void CommitResource(Mapped& m, std::string_view full_url, Context& context, stor
     }
   }
   if (m.replaces) batch.replace_sources.push_back(m.source);
-  context.versions[m.source] = {m.version, true};
+  context.versions.Add(m.version, /*from_this_run=*/true);
   batch.record_versions.push_back(std::move(m.version));
   if (!full_url.empty()) context.full_urls[std::string(full_url)] = m.source;
   batch.counts.records_in += 1;

@@ -25,22 +25,17 @@
 #include <vector>
 
 #include "vigil/base/time.h"
+#include "vigil/ingest/fhir_versions.h"
 #include "vigil/store/store.h"
 
 namespace vigil::ingest::fhir {
 
-// A stored resource version, as the context remembers it.
-struct KnownVersion {
-  store::RecordVersion version;
-  bool from_this_run = false;  // its rows may still be pending in the session
-};
-
 // What the mapper knows: patients and encounters in the store or read earlier in this run, the
 // stored resource versions, and (inside a bundle) the entries' fullUrls.
 struct Context {
-  std::unordered_set<std::string> patients;                // Patient ids (= subject_id)
-  std::unordered_set<std::string> encounters;              // Encounter ids (= stay_id)
-  std::unordered_map<std::string, KnownVersion> versions;  // by "Type/id"
+  std::unordered_set<std::string> patients;    // Patient ids (= subject_id)
+  std::unordered_set<std::string> encounters;  // Encounter ids (= stay_id)
+  VersionIndex versions;                       // by "Type/id"
   // Bundle-local: fullUrl -> "Type/id" of the entries mapped so far. Cleared per bundle.
   std::unordered_map<std::string, std::string> full_urls;
 };
@@ -68,6 +63,10 @@ struct Mapped {
   store::RecordVersion version;
   bool replaces = false;              // a newer version of a stored resource
   bool replaces_run_version = false;  // ... whose older version came earlier in this run
+  // Stored unless the store holds the same or a newer version: the index only knows that a
+  // resource with this source may be stored (VersionIndex kMaybe). The reader asks the store and
+  // calls CompareVersion before committing it.
+  bool version_unresolved = false;
 };
 
 // Where a resource came from, for bundle-local identity.
@@ -80,6 +79,11 @@ struct EntryInfo {
 // Maps one resource. `resource` is the resource object (its fields in any order). Never throws.
 Mapped MapResource(simdjson::ondemand::object resource, const EntryInfo& entry,
                    const Context& context);
+
+// Compares `m`'s version with `old` (the version stored or read earlier in this run; nullptr when
+// none): a skip reason ("unchanged ...", "older ...") or nullopt when `m` is to be stored, setting
+// m.replaces / m.replaces_run_version.
+std::optional<std::string> CompareVersion(Mapped& m, const KnownVersion* old);
 
 // Adds a stored resource's rows to `batch` and records it in `context` (patients, encounters,
 // versions, fullUrl). Precondition: mapped.outcome == kStored.

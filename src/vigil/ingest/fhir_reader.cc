@@ -31,11 +31,8 @@ Result<fhir::Context> LoadContext(store::Store& store) {
   fhir::Context context;
   VIGIL_ASSIGN_OR_RETURN(context.patients, store.SubjectIds());
   VIGIL_ASSIGN_OR_RETURN(context.encounters, store.StayIds());
-  VIGIL_ASSIGN_OR_RETURN(auto versions, store.RecordVersions());
-  context.versions.reserve(versions.size());
-  for (auto& [source, version] : versions) {
-    context.versions.emplace(source, fhir::KnownVersion{std::move(version), false});
-  }
+  VIGIL_RETURN_IF_ERROR(store.ForEachRecordVersion(
+      [&context](store::RecordVersion& v) { context.versions.Add(v, /*from_this_run=*/false); }));
   return context;
 }
 
@@ -54,7 +51,10 @@ Status IngestAll(store::Store& store, IngestSession& session, const std::vector<
     const fhir::PartSink sink = {[&session](store::Batch part, int64_t bytes) {
                                    return session.AddPart(std::move(part), bytes);
                                  },
-                                 [&session] { return session.WritePending(); }, commit_events};
+                                 [&session] { return session.WritePending(); }, commit_events,
+                                 [&store](const std::vector<std::string>& sources) {
+                                   return store.RecordVersionsOf(sources);
+                                 }};
     VIGIL_RETURN_IF_ERROR(fhir::ReadFile(files[i], context, parser, sink));
     VIGIL_RETURN_IF_ERROR(session.EndFile(files[i], sha256));
   }

@@ -120,54 +120,94 @@ TEST(FhirTest, BulkFilesArePatientsFirstAndGzipIsRead) {
             (Rows{{"3"}}));
 }
 
-// Each kind of bad record: its reason and location; the rest of the file still loads.
-TEST(FhirTest, BadRecordsAreRejectedWithLocationAndReason) {
+// One bad record of each kind (issue 3: a test per reject kind): its reason, its location and raw
+// text; the good records around it still load.
+struct RejectCase {
+  std::string name;
+  std::string line;
+  std::string reason;
+};
+
+std::string Ev(std::string_view id, std::string_view body) {
+  return std::string(R"({"resourceType":"Observation","id":")") + std::string(id) + "\"," +
+         std::string(body) + "}";
+}
+
+constexpr std::string_view kLoinc =
+    R"("code":{"coding":[{"system":"http://loinc.org","code":"1-1"}]})";
+constexpr std::string_view kP1 = R"("subject":{"reference":"Patient/p1"})";
+constexpr std::string_view kWhen = R"("effectiveDateTime":"2020-01-01")";
+
+std::string Join(std::initializer_list<std::string_view> parts) {
+  std::string out;
+  for (std::string_view p : parts) out += (out.empty() ? "" : ",") + std::string(p);
+  return out;
+}
+
+class FhirRejectTest : public ::testing::TestWithParam<RejectCase> {};
+
+TEST_P(FhirRejectTest, IsRejectedWithLocationAndReasonAndTheRestLoads) {
+  const RejectCase& c = GetParam();
   Fixture f;
-  const std::vector<std::pair<std::string, std::string>> bad = {
-      {R"({"resourceType":"Observation","id":)", "malformed JSON"},
-      {R"({"id":"x"})", "not a FHIR resource (no resourceType)"},
-      {R"({"resourceType":"Observation","id":"a","code":{"coding":[{"system":"http://loinc.org",)"
-       R"("code":"1-1"}]},"effectiveDateTime":"2020-01-01"})",
-       "missing subject"},
-      {R"({"resourceType":"Observation","id":"b","subject":{"reference":"Patient/p1"},)"
-       R"("effectiveDateTime":"2020-01-01"})",
-       "missing code"},
-      {R"({"resourceType":"Observation","id":"c","code":{"coding":[{"system":"http://loinc.org",)"
-       R"("code":"1-1"}]},"subject":{"reference":"Patient/p1"}})",
-       "missing time"},
-      {R"({"resourceType":"Observation","id":"d","code":{"coding":[{"system":"http://loinc.org",)"
-       R"("code":"1-1"}]},"subject":{"reference":"Patient/p1"},"effectiveDateTime":"2020-02-30"})",
-       "unparseable date"},
-      {Obs("e", "8310-5", "37", "furlongs"), "unit not convertible to the code's unit"},
-      {R"({"resourceType":"Observation","id":"f","code":{"coding":[{"system":"http://loinc.org",)"
-       R"("code":"1-1"}]},"subject":{"reference":"Patient/nobody"},"effectiveDateTime":"2020-01-01"})",
-       "reference to no known patient"},
-      {R"({"resourceType":"Observation","id":"g","code":{"coding":[{"system":"http://acme.org",)"
-       R"("code":"1"}]},"subject":{"reference":"Patient/p1"},"effectiveDateTime":"2020-01-01"})",
-       "code from no known code system"},
-      {R"({"resourceType":"Observation","id":"h","code":"8867-4","subject":{"reference":)"
-       R"("Patient/p1"},"effectiveDateTime":"2020-01-01"})",
-       "malformed JSON"},
-  };
-  std::string lines;
-  for (const auto& [text, reason] : bad) lines += text + "\n";
-  lines += Obs("ok", "8867-4", "70", "/min") + "\n";
   f.dir.Write("Patient.ndjson", std::string(kPatient) + "\n");
+  const std::string lines = Obs("before", "8867-4", "70", "/min") + "\n" + c.line + "\n" +
+                            Obs("after", "8867-4", "71", "/min") + "\n";
   f.dir.Write("Observation.ndjson", lines);
   auto run = f.Ingest({"Patient.ndjson", "Observation.ndjson"});
-  EXPECT_EQ(run.counts.records_in, static_cast<int64_t>(bad.size()) + 2);
-  EXPECT_EQ(run.counts.rejected, static_cast<int64_t>(bad.size()));
-  EXPECT_EQ(run.counts.stored, 2);
+  EXPECT_EQ(run.counts.records_in, 4);
+  EXPECT_EQ(run.counts.rejected, 1);
+  EXPECT_EQ(run.counts.stored, 3);
+  EXPECT_EQ(run.counts.skipped, 0);
   auto rejects = f.Rejects(run.run_id);
-  ASSERT_EQ(rejects.size(), bad.size());
-  for (size_t i = 0; i < bad.size(); ++i) {
-    EXPECT_EQ(rejects[i].reason, bad[i].second) << i;
-    EXPECT_EQ(rejects[i].location, "line " + std::to_string(i + 1));
-    EXPECT_EQ(rejects[i].raw, bad[i].first);
-    EXPECT_NE(rejects[i].file.find("Observation.ndjson"), std::string::npos);
-  }
-  EXPECT_EQ(f.Query("SELECT count(*) FROM events WHERE source = 'Observation/ok'"), (Rows{{"1"}}));
+  ASSERT_EQ(rejects.size(), 1u);
+  EXPECT_EQ(rejects[0].reason, c.reason);
+  EXPECT_EQ(rejects[0].location, "line 2");
+  EXPECT_EQ(rejects[0].raw, c.line);
+  EXPECT_NE(rejects[0].file.find("Observation.ndjson"), std::string::npos);
+  EXPECT_EQ(f.Query("SELECT count(*) FROM events WHERE source IN ('Observation/before', "
+                    "'Observation/after')"),
+            (Rows{{"2"}}));
 }
+
+INSTANTIATE_TEST_SUITE_P(
+    EveryKind, FhirRejectTest,
+    ::testing::Values(
+        RejectCase{"MalformedJson", R"({"resourceType":"Observation","id":)", "malformed JSON"},
+        RejectCase{"FieldOfWrongJsonType", Ev("h", Join({R"("code":"8867-4")", kP1, kWhen})),
+                   "malformed JSON"},
+        RejectCase{"NoResourceType", R"({"id":"x"})", "not a FHIR resource (no resourceType)"},
+        RejectCase{
+            "MissingId",
+            std::string(R"({"resourceType":"Observation",)") + Join({kLoinc, kP1, kWhen}) + "}",
+            "missing id"},
+        RejectCase{"MissingSubject", Ev("a", Join({kLoinc, kWhen})), "missing subject"},
+        RejectCase{"SubjectIsNotAPatient",
+                   Ev("s", Join({kLoinc, R"("subject":{"reference":"Group/herd"})", kWhen})),
+                   "subject is not a Patient"},
+        RejectCase{"ContainedSubject",
+                   Ev("t", Join({kLoinc, R"("subject":{"reference":"#newborn"})", kWhen})),
+                   "unsupported subject reference (contained or conditional)"},
+        RejectCase{"UnknownPatient",
+                   Ev("f", Join({kLoinc, R"("subject":{"reference":"Patient/nobody"})", kWhen})),
+                   "reference to no known patient"},
+        RejectCase{"MissingCode", Ev("b", Join({kP1, kWhen})), "missing code"},
+        RejectCase{"UnknownCodeSystem",
+                   Ev("g", Join({R"("code":{"coding":[{"system":"http://acme.org","code":"1"}]})",
+                                 kP1, kWhen})),
+                   "code from no known code system"},
+        RejectCase{"MedicationByReference",
+                   std::string(R"({"resourceType":"MedicationRequest","id":"m",)") +
+                       Join({R"("medicationReference":{"reference":"Medication/x"})", kP1,
+                             R"("authoredOn":"2020-01-01")"}) +
+                       "}",
+                   "medication given by reference (not resolved)"},
+        RejectCase{"MissingTime", Ev("c", Join({kLoinc, kP1})), "missing time"},
+        RejectCase{"UnparseableDate",
+                   Ev("d", Join({kLoinc, kP1, R"("effectiveDateTime":"2020-02-30")"})),
+                   "unparseable date"},
+        RejectCase{"UnitNotConvertible", Obs("e", "8310-5", "37", "furlongs"),
+                   "unit not convertible to the code's unit"}),
+    [](const ::testing::TestParamInfo<RejectCase>& info) { return info.param.name; });
 
 TEST(FhirTest, BundleRejectsNameTheEntryAndAMalformedBundleIsOneReject) {
   Fixture f;
@@ -211,6 +251,40 @@ TEST(FhirTest, SameVersionStoresNothingNewerVersionReplaces) {
   EXPECT_EQ(f.Query("SELECT count(*), max(numeric_value) FROM events WHERE source = "
                     "'Observation/o1'"),
             (Rows{{"1", "95"}}));
+}
+
+// The reader keeps only hashes of stored observations' ids; their versions come from the store.
+TEST(FhirTest, StoredVersionsAreLookedUpForKnownIdsOnly) {
+  Fixture f;
+  const std::string v1 = R"(,"meta":{"versionId":"1"})";
+  const std::string v2 = R"(,"meta":{"versionId":"2"})";
+  f.dir.Write("Patient.ndjson", std::string(kPatient) + "\n");
+  f.dir.Write("a/Observation.ndjson", Obs("same", "8867-4", "80", "/min", v1) + "\n" +
+                                          Obs("newer", "8867-4", "81", "/min", v1) + "\n" +
+                                          Obs("nometa", "8867-4", "82", "/min") + "\n");
+  auto first = f.Ingest({"Patient.ndjson", "a"});
+  EXPECT_EQ(first.counts.stored, 4);
+  // Known ids in the same version, a newer version, changed content without meta, a new id, and
+  // the new id again in the same file (unchanged), in one file read in parts of one event.
+  f.dir.Write("b/Observation.ndjson", Obs("same", "8867-4", "80", "/min", v1) + "\n" +
+                                          Obs("newer", "8867-4", "91", "/min", v2) + "\n" +
+                                          Obs("nometa", "8867-4", "92", "/min") + "\n" +
+                                          Obs("fresh", "8867-4", "93", "/min") + "\n" +
+                                          Obs("fresh", "8867-4", "93", "/min") + "\n");
+  FhirOptions options;
+  options.commit_events = 1;
+  auto second = f.Ingest({"b"}, options);
+  EXPECT_EQ(second.counts.records_in, 5);
+  EXPECT_EQ(second.counts.stored, 3);
+  EXPECT_EQ(second.counts.skipped, 2);
+  EXPECT_EQ(f.Query("SELECT source, numeric_value FROM events WHERE code = 'LOINC/8867-4' "
+                    "ORDER BY source"),
+            (Rows{{"Observation/fresh", "93"},
+                  {"Observation/newer", "91"},
+                  {"Observation/nometa", "92"},
+                  {"Observation/same", "80"}}));
+  EXPECT_EQ(f.Query("SELECT count(*), count(DISTINCT source) FROM record_versions"),
+            (Rows{{"5", "5"}}));
 }
 
 TEST(FhirTest, AFileInManyPartsIsOneTransactionAndInFileUpdatesReplace) {

@@ -808,11 +808,12 @@ Result<std::unordered_set<std::string>> Store::StayIds() {
   return StringSet(*impl_->conn, "SELECT stay_id FROM stays");
 }
 
-Result<std::unordered_map<std::string, RecordVersion>> Store::RecordVersions() {
-  VIGIL_ASSIGN_OR_RETURN(
-      auto r, impl_->conn->Query("SELECT source, coalesce(version_id, ''), last_updated, "
-                                 "coalesce(content_hash, '') FROM record_versions"));
-  std::unordered_map<std::string, RecordVersion> out;
+namespace {
+
+constexpr std::string_view kVersionColumns =
+    "source, coalesce(version_id, ''), last_updated, coalesce(content_hash, '')";
+
+Status ForEachVersionRow(duck::QueryResult& r, const std::function<void(RecordVersion&)>& fn) {
   while (auto chunk = r.Next()) {
     for (size_t i = 0; i < chunk->size(); ++i) {
       RecordVersion v;
@@ -820,9 +821,53 @@ Result<std::unordered_map<std::string, RecordVersion>> Store::RecordVersions() {
       v.version_id = chunk->GetString(1, i);
       if (!chunk->IsNull(2, i)) v.last_updated = base::FromMicros(chunk->GetInt64(2, i));
       v.content_hash = chunk->GetString(3, i);
-      out.emplace(v.source, std::move(v));
+      fn(v);
     }
   }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::unordered_map<std::string, RecordVersion>> Store::RecordVersions() {
+  std::unordered_map<std::string, RecordVersion> out;
+  VIGIL_RETURN_IF_ERROR(ForEachRecordVersion([&out](RecordVersion& v) {
+    std::string source = v.source;
+    out.emplace(std::move(source), std::move(v));
+  }));
+  return out;
+}
+
+Status Store::ForEachRecordVersion(const std::function<void(RecordVersion&)>& fn) {
+  VIGIL_ASSIGN_OR_RETURN(
+      auto r, impl_->conn->Query(fmt::format("SELECT {} FROM record_versions", kVersionColumns)));
+  return ForEachVersionRow(r, fn);
+}
+
+Result<std::vector<RecordVersion>> Store::RecordVersionsOf(
+    const std::vector<std::string>& sources) {
+  std::vector<RecordVersion> out;
+  if (sources.empty()) return out;
+  duck::Connection& conn = *impl_->conn;
+  VIGIL_RETURN_IF_ERROR(
+      conn.Exec("CREATE TEMP TABLE IF NOT EXISTS vigil_version_lookup (source VARCHAR)"));
+  VIGIL_RETURN_IF_ERROR(conn.Exec("DELETE FROM vigil_version_lookup"));
+  {
+    VIGIL_ASSIGN_OR_RETURN(auto app,
+                           conn.CreateQueryAppender(
+                               "INSERT INTO vigil_version_lookup SELECT source FROM appended_data",
+                               {kVarchar}, {"source"}));
+    VIGIL_RETURN_IF_ERROR(AppendAll(app, {kVarchar}, sources,
+                                    [](duck::AppendChunk& c, size_t r, const std::string& source) {
+                                      c.SetString(0, r, source);
+                                    }));
+  }
+  VIGIL_ASSIGN_OR_RETURN(
+      auto r, conn.Query(fmt::format("SELECT {} FROM record_versions WHERE source IN (SELECT "
+                                     "DISTINCT source FROM vigil_version_lookup)",
+                                     kVersionColumns)));
+  VIGIL_RETURN_IF_ERROR(
+      ForEachVersionRow(r, [&out](RecordVersion& v) { out.push_back(std::move(v)); }));
   return out;
 }
 

@@ -152,6 +152,13 @@ class Store {
   base::Result<std::unordered_set<std::string>> SubjectIds();
   // Every row of record_versions, by source.
   base::Result<std::unordered_map<std::string, RecordVersion>> RecordVersions();
+  // Calls `fn` for every row of record_versions, streamed (nothing is kept in memory).
+  base::Status ForEachRecordVersion(const std::function<void(RecordVersion&)>& fn);
+  // The rows of record_versions for `sources` (those that have one; any order). One join query,
+  // so its cost is one scan of record_versions, however many sources are asked for. Sees rows
+  // written in an open multi-batch transaction.
+  base::Result<std::vector<RecordVersion>> RecordVersionsOf(
+      const std::vector<std::string>& sources);
   // The store's integer key for a subject (event_data.subject_key), or nullopt when unknown.
   base::Result<std::optional<int32_t>> SubjectKey(std::string_view subject_id);
 

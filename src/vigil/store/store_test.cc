@@ -360,6 +360,41 @@ TEST(StoreTest, RecordVersionsRoundTrip) {
   EXPECT_EQ(versions->at("Observation/2").content_hash, "abc");
 }
 
+TEST(StoreTest, RecordVersionsOfReturnsOnlyTheAskedSourcesAndSeesAnOpenTransaction) {
+  testing::TempDir dir;
+  auto store = Store::Open(dir.path() / "s.duckdb", Store::Mode::kReadWrite);
+  ASSERT_TRUE(store.ok());
+  Store& s = **store;
+  auto run = s.StartRun("test", "", 1);
+  ASSERT_TRUE(run.ok());
+  Batch b;
+  b.record_versions.push_back({"Observation/1", "3", MakeInstant(2020, 1, 2), ""});
+  b.record_versions.push_back({"Observation/2", "", std::nullopt, "abc"});
+  ASSERT_TRUE(s.WriteBatch(*run, b).ok());
+  auto none = s.RecordVersionsOf({});
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
+  auto some = s.RecordVersionsOf({"Observation/2", "Observation/9", "Observation/2"});
+  ASSERT_TRUE(some.ok()) << some.status().ToString();
+  ASSERT_EQ(some->size(), 1u);
+  EXPECT_EQ((*some)[0].source, "Observation/2");
+  EXPECT_EQ((*some)[0].content_hash, "abc");
+  ASSERT_TRUE(s.BeginTransaction().ok());
+  Batch more;
+  more.record_versions.push_back({"Observation/9", "1", std::nullopt, ""});
+  ASSERT_TRUE(s.WriteBatch(*run, more).ok());
+  auto seen = s.RecordVersionsOf({"Observation/9", "Observation/1"});
+  ASSERT_TRUE(seen.ok());
+  EXPECT_EQ(seen->size(), 2u);
+  ASSERT_TRUE(s.RollbackTransaction().ok());
+  auto gone = s.RecordVersionsOf({"Observation/9"});
+  ASSERT_TRUE(gone.ok()) << gone.status().ToString();
+  EXPECT_TRUE(gone->empty());
+  int rows = 0;
+  ASSERT_TRUE(s.ForEachRecordVersion([&rows](RecordVersion&) { ++rows; }).ok());
+  EXPECT_EQ(rows, 2);
+}
+
 TEST(StoreTest, AMultiBatchTransactionCommitsOrRollsBackAsOne) {
   testing::TempDir dir;
   auto store = Store::Open(dir.path() / "s.duckdb", Store::Mode::kReadWrite);
