@@ -36,13 +36,17 @@ EOF
 
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
+# Runs a command, appending its user + system CPU seconds to the file $cpu_log.
+cpu() { /usr/bin/time -a -o "$cpu_log" -f "%U %S" "$@"; }
+cpu_total() { awk '/^[0-9]/ { s += $1 + $2 } END { printf "%.1f", s }' "$1"; }
 
 # One vigil run: prints "vigil e2e: total=... ingest=... train=... evaluate=... auroc=...".
 run_vigil() {
   local dir="$tmp/vigil$1" t0 t1 t2 t3 status=0
   mkdir -p "$dir"
+  local cpu_log="$dir/cpu"
   t0=$(now)
-  "$build/vigil" ingest -q --store "$dir/s.duckdb" --format physionet2019 "$data" \
+  cpu "$build/vigil" ingest -q --store "$dir/s.duckdb" --format physionet2019 "$data" \
     >"$dir/ingest.log" 2>&1 || status=$?
   if [ "$status" -ne 0 ] && [ "$status" -ne 3 ]; then  # 3: some records rejected
     echo "bench_e2e: vigil ingest failed (status $status):" >&2
@@ -50,7 +54,7 @@ run_vigil() {
     return 1
   fi
   t1=$(now)
-  "$build/vigil" train --store "$dir/s.duckdb" --task physionet2019-sepsis --out "$dir/model" \
+  cpu "$build/vigil" train --store "$dir/s.duckdb" --task physionet2019-sepsis --out "$dir/model" \
     --model xgboost --seed 1 --hyperparameters "$tmp/params.json" --folds 5 \
     --threads "$threads" >"$dir/train.log" 2>&1 || {
     echo "bench_e2e: vigil train failed:" >&2
@@ -58,7 +62,7 @@ run_vigil() {
     return 1
   }
   t2=$(now)
-  "$build/vigil" evaluate --model "$dir/model" --store "$dir/s.duckdb" --json "$dir/eval.json" \
+  cpu "$build/vigil" evaluate --model "$dir/model" --store "$dir/s.duckdb" --json "$dir/eval.json" \
     --bootstrap 200 >"$dir/evaluate.log" 2>&1 || {
     echo "bench_e2e: vigil evaluate failed:" >&2
     tail -5 "$dir/evaluate.log" >&2
@@ -68,15 +72,17 @@ run_vigil() {
   local metrics
   metrics=$(/usr/bin/python3 "$here/e2e_vigil_metrics.py" "$dir/eval.json" "$dir/model")
   echo "vigil e2e: total=$(elapsed "$t0" "$t3") ingest=$(elapsed "$t0" "$t1")" \
-    "train=$(elapsed "$t1" "$t2") evaluate=$(elapsed "$t2" "$t3") $metrics"
+    "train=$(elapsed "$t1" "$t2") evaluate=$(elapsed "$t2" "$t3") cpu=$(cpu_total "$cpu_log")" \
+    "$metrics"
   rm -rf "$dir"
 }
 
 # One Python run: its own phase line plus the process time measured here.
 run_python() {
-  local t0 t1 out
+  local t0 t1 out cpu_log="$tmp/python.cpu"
+  rm -f "$cpu_log"
   t0=$(now)
-  out=$(/usr/bin/python3 "$here/e2e_python.py" "$data" "$tmp/params.json" --threads "$threads" \
+  out=$(cpu /usr/bin/python3 "$here/e2e_python.py" "$data" "$tmp/params.json" --threads "$threads" \
     --seed 1 --bootstrap 200) || {
     echo "$out" >&2
     echo "bench_e2e: e2e_python.py failed" >&2
@@ -84,7 +90,7 @@ run_python() {
   }
   t1=$(now)
   grep -v '^python e2e:' <<<"$out" | sed 's/^/  /' >&2
-  echo "$(grep '^python e2e:' <<<"$out") process=$(elapsed "$t0" "$t1")"
+  echo "$(grep '^python e2e:' <<<"$out") process=$(elapsed "$t0" "$t1") cpu=$(cpu_total "$cpu_log")"
 }
 
 field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<" $1" | head -1; }
@@ -102,9 +108,11 @@ done
 echo "bench_e2e: load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 awk -v v="$(field "$best_vigil" total)" -v p="$(field "$best_python" process)" \
   -v pi="$(field "$best_python" total)" -v av="$(field "$best_vigil" auroc)" \
-  -v ap="$(field "$best_python" auroc)" -v target="$target" 'BEGIN {
+  -v ap="$(field "$best_python" auroc)" -v target="$target" \
+  -v vc="$(field "$best_vigil" cpu)" -v pc="$(field "$best_python" cpu)" 'BEGIN {
   printf "end-to-end speed-up over pandas + xgboost: %.2fx (vigil %.1f s, python %.1f s process, %.1f s in-script)\n",
          p / v, v, p, pi
+  printf "CPU seconds (user + system): vigil %.1f, python %.1f (ratio %.2fx)\n", vc, pc, pc / vc
   printf "test AUROC: vigil %s, python %s (difference %.4f)\n", av, ap, av - ap
   status = 0
   if (av - ap > 0.02 || ap - av > 0.02) { print "bench_e2e: test AUROCs differ by more than 0.02"; status = 1 }
