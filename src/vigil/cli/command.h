@@ -37,6 +37,9 @@ void AddQueryCommand(CLI::App& app, int& exit_code);
 void AddTasksCommand(CLI::App& app, const GlobalOptions& global, int& exit_code);
 void AddFeaturesCommand(CLI::App& app, const GlobalOptions& global, int& exit_code);
 void AddSynthCommand(CLI::App& app, const GlobalOptions& global, int& exit_code);
+void AddTrainCommand(CLI::App& app, const GlobalOptions& global, int& exit_code);
+void AddEvaluateCommand(CLI::App& app, const GlobalOptions& global, int& exit_code);
+void AddPredictCommand(CLI::App& app, const GlobalOptions& global, int& exit_code);
 
 }  // namespace vigil::cli
 

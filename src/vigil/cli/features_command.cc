@@ -58,8 +58,9 @@ void PrintSummary(const task::TaskSpec& spec, const features::Extraction& x,
       codes += (i > 0 ? ", " : "") + x.absent_codes[i];
     }
     if (x.absent_codes.size() > kAbsentCodesShown) codes += ", ...";
-    std::printf("  note      %zu feature codes do not occur in the store (their columns are empty): %s\n",
-                x.absent_codes.size(), codes.c_str());
+    std::printf(
+        "  note      %zu feature codes do not occur in the store (their columns are empty): %s\n",
+        x.absent_codes.size(), codes.c_str());
   }
   if (extract_seconds > 0) {
     std::printf("  speed     %s events read, %.2f million events/s\n", N(x.events_read).c_str(),

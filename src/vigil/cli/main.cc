@@ -37,6 +37,9 @@ int main(int argc, char** argv) {
   cli::AddTasksCommand(app, global, exit_code);
   cli::AddFeaturesCommand(app, global, exit_code);
   cli::AddSynthCommand(app, global, exit_code);
+  cli::AddTrainCommand(app, global, exit_code);
+  cli::AddEvaluateCommand(app, global, exit_code);
+  cli::AddPredictCommand(app, global, exit_code);
 
   try {
     app.parse(argc, argv);

@@ -9,13 +9,11 @@
 
 #include "vigil/base/file.h"
 #include "vigil/cli/command.h"
+#include "vigil/cli/model_arg.h"
 #include "vigil/model/registry.h"
 
 namespace vigil::cli {
 namespace {
-namespace fs = std::filesystem;
-
-constexpr char kDefaultRegistry[] = "vigil-models";
 
 struct ModelsFlags {
   std::string registry = kDefaultRegistry;
@@ -96,13 +94,7 @@ void PrintText(const model::StoredModel& s) {
 }
 
 int RunShow(const ModelsFlags& flags) {
-  std::error_code ec;
-  base::Result<model::StoredModel> stored = base::NotFoundError("no model");
-  if (fs::is_regular_file(fs::path(flags.model) / "manifest.json", ec)) {
-    stored = model::ReadModelFolder(flags.model);
-  } else {
-    stored = model::Registry(flags.registry).Load(flags.model);
-  }
+  base::Result<model::StoredModel> stored = LoadModelArg(flags.model, flags.registry);
   if (!stored.ok()) return ReportError(stored.status(), /*usage=*/true);
   if (flags.card) {
     auto card = base::ReadFile(stored->dir / "MODEL_CARD.md");

@@ -29,9 +29,8 @@ base::Status Check(std::span<const uint8_t> labels, std::span<const uint8_t> pre
   return base::Status::Ok();
 }
 
-// The official per-hour utility sum, without input checks.
-double Utility(std::span<const uint8_t> labels, std::span<const uint8_t> predictions,
-               const UtilityParameters& p) {
+// The utility of each hour of one stay if it alerts and if it does not, without input checks.
+std::vector<HourUtility> Hours(std::span<const uint8_t> labels, const UtilityParameters& p) {
   const auto first = std::find(labels.begin(), labels.end(), 1);
   const bool septic = first != labels.end();
   const double t_sepsis = septic ? static_cast<double>(first - labels.begin()) - p.dt_optimal
@@ -42,26 +41,40 @@ double Utility(std::span<const uint8_t> labels, std::span<const uint8_t> predict
   const double b2 = -m2 * p.dt_late;
   const double m3 = p.min_u_fn / (p.dt_late - p.dt_optimal);
   const double b3 = -m3 * p.dt_optimal;
-  double total = 0;
+  std::vector<HourUtility> out(labels.size(), HourUtility{0, 0});
   for (size_t i = 0; i < labels.size(); ++i) {
     const double t = static_cast<double>(i);
     if (t > t_sepsis + p.dt_late) continue;
-    const bool predicted = predictions[i] != 0;
-    if (septic && predicted) {
-      total += t <= t_sepsis + p.dt_optimal ? std::max(m1 * (t - t_sepsis) + b1, p.u_fp)
-                                            : m2 * (t - t_sepsis) + b2;
-    } else if (!septic && predicted) {
-      total += p.u_fp;
-    } else if (septic && !predicted) {
-      total += t <= t_sepsis + p.dt_optimal ? 0.0 : m3 * (t - t_sepsis) + b3;
+    if (septic) {
+      const bool early = t <= t_sepsis + p.dt_optimal;
+      out[i].if_alert =
+          early ? std::max(m1 * (t - t_sepsis) + b1, p.u_fp) : m2 * (t - t_sepsis) + b2;
+      out[i].if_no_alert = early ? 0.0 : m3 * (t - t_sepsis) + b3;
     } else {
-      total += p.u_tn;
+      out[i] = {p.u_fp, p.u_tn};
     }
+  }
+  return out;
+}
+
+// The official per-hour utility sum, without input checks.
+double Utility(std::span<const uint8_t> labels, std::span<const uint8_t> predictions,
+               const UtilityParameters& p) {
+  const std::vector<HourUtility> hours = Hours(labels, p);
+  double total = 0;
+  for (size_t i = 0; i < hours.size(); ++i) {
+    total += predictions[i] != 0 ? hours[i].if_alert : hours[i].if_no_alert;
   }
   return total;
 }
 
 }  // namespace
+
+base::Result<std::vector<HourUtility>> HourUtilities(std::span<const uint8_t> labels,
+                                                     const UtilityParameters& params) {
+  VIGIL_RETURN_IF_ERROR(Check(labels, labels, params));
+  return Hours(labels, params);
+}
 
 base::Result<double> StayUtility(std::span<const uint8_t> labels,
                                  std::span<const uint8_t> predictions,

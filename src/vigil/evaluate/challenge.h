@@ -58,6 +58,16 @@ base::Result<double> StayUtility(std::span<const uint8_t> labels,
                                  std::span<const uint8_t> predictions,
                                  const UtilityParameters& params = {});
 
+// What each hour of one stay earns if it alerts and if it does not (the official utility's terms:
+// a stay's utility is the sum over hours of the term its prediction selects). For choosing a
+// threshold that maximizes the utility. Errors as StayUtility.
+struct HourUtility {
+  double if_alert;
+  double if_no_alert;
+};
+base::Result<std::vector<HourUtility>> HourUtilities(std::span<const uint8_t> labels,
+                                                     const UtilityParameters& params = {});
+
 // Observed, best, worst and inaction utilities of one stay.
 struct StayUtilities {
   double observed;

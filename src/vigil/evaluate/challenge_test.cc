@@ -53,6 +53,24 @@ TEST(ChallengeTest, HandWorkedSepticStay) {
   EXPECT_NEAR(bounds->observed, 7.3, 1e-12);
 }
 
+TEST(ChallengeTest, HourUtilitiesSumToTheStayUtility) {
+  const Bits y = SepticLabels();
+  const auto hours = HourUtilities(y);
+  ASSERT_TRUE(hours.ok());
+  ASSERT_EQ(hours->size(), y.size());
+  EXPECT_NEAR((*hours)[10].if_alert, 1.0, 1e-12);  // the optimal hour
+  EXPECT_NEAR((*hours)[3].if_alert, -0.05, 1e-12);
+  EXPECT_NEAR((*hours)[3].if_no_alert, 0.0, 1e-12);
+  // Any prediction's stay utility is the sum of the terms it selects.
+  Bits p(20, 0);
+  for (int t : {2, 7, 12, 15, 19}) p[t] = 1;
+  double sum = 0;
+  for (size_t t = 0; t < y.size(); ++t)
+    sum += p[t] ? (*hours)[t].if_alert : (*hours)[t].if_no_alert;
+  EXPECT_NEAR(sum, *StayUtility(y, p), 1e-12);
+  EXPECT_FALSE(HourUtilities(Bits{0, 2}).ok());
+}
+
 TEST(ChallengeTest, BestWorstAndInactionOfASepticStay) {
   const auto b = StayUtilityBounds(SepticLabels(), Bits(20, 0));
   ASSERT_TRUE(b.ok());

@@ -77,7 +77,8 @@ void ModelSection(const TrainedModel& model, std::string& out) {
   const auto& op = model.operating_point();
   out += fmt::format("- Operating threshold: {:.4g} (rule: {}", op.threshold,
                      ThresholdRuleName(model.threshold_rule().kind));
-  if (model.threshold_rule().kind != ThresholdRule::Kind::kMaxUtility) {
+  if (model.threshold_rule().kind != ThresholdRule::Kind::kMaxUtility &&
+      model.threshold_rule().kind != ThresholdRule::Kind::kMaxEvent1) {
     out += fmt::format(", target {:.4g}", model.threshold_rule().target);
   }
   out += ")\n\n";

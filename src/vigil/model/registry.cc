@@ -89,6 +89,9 @@ base::Result<std::map<std::string, std::string>> FolderFiles(std::string_view na
       {"intended_use", meta.intended_use},
       {"limitations",
        meta.limitations}}.dump(2);
+  if (!meta.training_patients.is_null()) {
+    files["training_patients.json"] = meta.training_patients.dump();
+  }
   files["MODEL_CARD.md"] = RenderModelCard(name, version, created, model, meta);
   return files;
 }
@@ -211,6 +214,9 @@ base::Result<StoredModel> ReadModelFolder(const fs::path& dir) {
                            DataFingerprint::FromJson(nlohmann::json::parse(fingerprint.dump())));
     meta.intended_use = card.value("intended_use", "");
     meta.limitations = card.value("limitations", std::vector<std::string>{});
+    if (files.contains("training_patients.json")) {
+      VIGIL_ASSIGN_OR_RETURN(meta.training_patients, parse("training_patients.json"));
+    }
     return StoredModel{manifest.at("name").get<std::string>(),
                        manifest.at("version").get<int>(),
                        dir,

@@ -15,6 +15,7 @@
 //     metrics.json             from the evaluate module ({} until it supplies one)
 //     fingerprint.json         fingerprint.h
 //     card.json                the card's free text: intended use and extra limitations
+//     training_patients.json   optional: salted digests of the training patients' identifiers
 //     MODEL_CARD.md            model_card.h
 //
 // A folder is written under a temporary name and renamed into place, so a reader never sees a
@@ -48,6 +49,9 @@ struct ModelMetadata {
   DataFingerprint fingerprint;
   std::string intended_use;              // model card; when empty the card says it is not stated
   std::vector<std::string> limitations;  // model card, in addition to the standard ones
+  // training_patients.json when not null: which patients the model was fitted on, as salted
+  // digests (workflow/held_out.h), so that evaluation can leave them out. Optional.
+  nlohmann::ordered_json training_patients;
 };
 
 struct StoredModel {

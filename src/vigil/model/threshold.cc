@@ -17,6 +17,7 @@ constexpr std::pair<Kind, std::string_view> kRuleNames[] = {
     {Kind::kTargetSensitivity, "target_sensitivity"},
     {Kind::kTargetAlertRate, "target_alert_rate"},
     {Kind::kMaxUtility, "max_utility"},
+    {Kind::kMaxEvent1, "max_event1"},
 };
 
 RowUtility CellUtility(const ThresholdRule& rule, bool positive) {
@@ -72,7 +73,7 @@ nlohmann::ordered_json OperatingPoint::ToJson(const ThresholdRule& rule) const {
   nlohmann::ordered_json j;
   j["threshold"] = threshold;
   j["rule"] = ThresholdRuleName(rule.kind);
-  if (rule.kind != Kind::kMaxUtility) j["target"] = rule.target;
+  if (rule.kind != Kind::kMaxUtility && rule.kind != Kind::kMaxEvent1) j["target"] = rule.target;
   auto number = [](double v) {
     return std::isnan(v) ? nlohmann::ordered_json() : nlohmann::ordered_json(v);
   };
@@ -113,7 +114,8 @@ base::Result<OperatingPoint> ChooseThreshold(std::span<const double> p, std::spa
   if (p.size() != y.size()) return base::InvalidArgumentError("one label per probability expected");
   if (p.empty())
     return base::FailedPreconditionError("no held-out predictions to choose a threshold on");
-  if (!(rule.target >= 0 && rule.target <= 1) && rule.kind != Kind::kMaxUtility) {
+  if (!(rule.target >= 0 && rule.target <= 1) && rule.kind != Kind::kMaxUtility &&
+      rule.kind != Kind::kMaxEvent1) {
     return base::InvalidArgumentError("threshold target must lie in [0, 1]");
   }
   if (rule.kind == Kind::kMaxUtility && !rule.row_utility.empty() &&
@@ -164,6 +166,20 @@ base::Result<OperatingPoint> ChooseThreshold(std::span<const double> p, std::spa
         best_utility = none;
         chosen = above_all;
       }
+      break;
+    }
+    case Kind::kMaxEvent1: {
+      if (positives == 0) return base::FailedPreconditionError("no positives to detect");
+      double best = -1;
+      Sweep(p, y, rule, [&](double t, size_t alerts, size_t tp, double) {
+        const double se = static_cast<double>(tp) / static_cast<double>(positives);
+        const double ppv = static_cast<double>(tp) / static_cast<double>(alerts);
+        if (std::min(se, ppv) > best) {
+          best = std::min(se, ppv);
+          chosen = t;
+        }
+        return true;
+      });
       break;
     }
   }

@@ -11,6 +11,8 @@
 //                       (row_utility, aligned with the rows passed to ChooseThreshold; the
 //                       PhysioNet 2019 challenge utility is of this form) or the four
 //                       confusion-cell weights apply to every labelled row.
+//   kMaxEvent1          the threshold that maximizes min(sensitivity, PPV) (the PhysioNet 2012
+//                       challenge's Event 1); the higher threshold on a tie.
 // Candidate thresholds are the distinct held-out probabilities, so the chosen one is always
 // achievable; rows with equal probabilities are alerted together.
 #ifndef VIGIL_MODEL_THRESHOLD_H_
@@ -32,7 +34,7 @@ struct RowUtility {
 };
 
 struct ThresholdRule {
-  enum class Kind { kFixed, kTargetSensitivity, kTargetAlertRate, kMaxUtility };
+  enum class Kind { kFixed, kTargetSensitivity, kTargetAlertRate, kMaxUtility, kMaxEvent1 };
   Kind kind = Kind::kTargetSensitivity;
   double target = 0.8;  // kFixed: the probability; kTargetSensitivity / kTargetAlertRate: the rate
   // kMaxUtility without row_utility: utility of each confusion cell.

@@ -26,6 +26,20 @@ TEST(ThresholdTest, TargetSensitivityTakesTheHighestThresholdReachingIt) {
   EXPECT_DOUBLE_EQ(ChooseThreshold(kP, kY, rule)->threshold, 0.4);
 }
 
+TEST(ThresholdTest, MaxEvent1BalancesSensitivityAndPpv) {
+  ThresholdRule rule;
+  rule.kind = ThresholdRule::Kind::kMaxEvent1;
+  // Alerting 0.9 and above: Se 2/4, PPV 1 -> 0.5; 0.7 and above: Se 3/4, PPV 3/4 -> 0.75 (best);
+  // 0.4 and above: Se 1, PPV 4/7 -> 0.57.
+  auto op = ChooseThreshold(kP, kY, rule);
+  ASSERT_TRUE(op.ok());
+  EXPECT_DOUBLE_EQ(op->threshold, 0.7);
+  EXPECT_EQ(ThresholdRuleName(rule.kind), "max_event1");
+  EXPECT_EQ(ParseThresholdRule("max_event1"), rule.kind);
+  const std::vector<float> none(kY.size(), 0.0f);
+  EXPECT_FALSE(ChooseThreshold(kP, none, rule).ok());
+}
+
 TEST(ThresholdTest, TargetAlertRateStaysAtOrBelowTheRate) {
   ThresholdRule rule;
   rule.kind = ThresholdRule::Kind::kTargetAlertRate;

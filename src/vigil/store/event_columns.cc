@@ -1,9 +1,9 @@
 #include "vigil/store/event_columns.h"
 
-#include "vigil/base/memory.h"
-
 #include <algorithm>
 #include <cstdint>
+
+#include "vigil/base/memory.h"
 
 namespace vigil::store {
 namespace {

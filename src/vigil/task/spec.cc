@@ -42,9 +42,9 @@ class SpecParser {
 
   Result<TaskSpec> Parse(const YAML::Node& root) {
     TaskSpec spec;
-    VIGIL_RETURN_IF_ERROR(
-        r_.CheckMap(root, "task",
-                    {"name", "description", "cohort", "prediction", "label", "features", "split"}));
+    VIGIL_RETURN_IF_ERROR(r_.CheckMap(root, "task",
+                                      {"name", "description", "cohort", "prediction", "label",
+                                       "features", "split", "evaluation"}));
     for (std::string_view key : {"name", "prediction", "label", "features"}) {
       if (!root[std::string(key)]) {
         return r_.Error(root, "task", fmt::format("the required key '{}' is missing", key));
@@ -62,6 +62,9 @@ class SpecParser {
     VIGIL_RETURN_IF_ERROR(Label(root["label"], spec.label));
     VIGIL_RETURN_IF_ERROR(Features(root["features"], spec.label, spec.features));
     if (root["split"]) VIGIL_RETURN_IF_ERROR(Split(root["split"], spec.split));
+    if (root["evaluation"]) {
+      VIGIL_RETURN_IF_ERROR(Evaluation(root["evaluation"], spec.features, spec.evaluation));
+    }
     return spec;
   }
 
@@ -359,6 +362,74 @@ class SpecParser {
     }
     if (s.method == SplitMethod::kStratified && s.cutoff) {
       return r_.Error(n["cutoff"], "split.cutoff", "is used only with 'method: temporal'");
+    }
+    return Status::Ok();
+  }
+
+  Status Evaluation(const YAML::Node& n, const FeatureSpec& f, EvaluationSpec& e) {
+    VIGIL_RETURN_IF_ERROR(
+        r_.CheckMap(n, "evaluation", {"threshold", "target", "challenge", "baselines"}));
+    if (n["challenge"]) {
+      VIGIL_ASSIGN_OR_RETURN(std::string c, r_.String(n["challenge"], "evaluation.challenge"));
+      if (c == "physionet2012") {
+        e.challenge = Challenge::kPhysioNet2012;
+      } else if (c == "physionet2019") {
+        e.challenge = Challenge::kPhysioNet2019;
+      } else if (c == "none") {
+        e.challenge = Challenge::kNone;
+      } else {
+        return r_.Error(n["challenge"], "evaluation.challenge",
+                        "expected physionet2012, physionet2019 or none");
+      }
+    }
+    if (n["threshold"]) {
+      VIGIL_ASSIGN_OR_RETURN(std::string t, r_.String(n["threshold"], "evaluation.threshold"));
+      if (t == "target_sensitivity") {
+        e.threshold = ThresholdRuleKind::kTargetSensitivity;
+      } else if (t == "target_alert_rate") {
+        e.threshold = ThresholdRuleKind::kTargetAlertRate;
+      } else if (t == "fixed") {
+        e.threshold = ThresholdRuleKind::kFixed;
+      } else if (t == "max_utility") {
+        e.threshold = ThresholdRuleKind::kMaxUtility;
+      } else if (t == "max_event1") {
+        e.threshold = ThresholdRuleKind::kMaxEvent1;
+      } else {
+        return r_.Error(n["threshold"], "evaluation.threshold",
+                        "expected target_sensitivity, target_alert_rate, fixed, max_utility or "
+                        "max_event1");
+      }
+      if (e.threshold == ThresholdRuleKind::kMaxUtility &&
+          e.challenge != Challenge::kPhysioNet2019) {
+        return r_.Error(n["threshold"], "evaluation.threshold",
+                        "max_utility is the PhysioNet 2019 utility: it needs 'challenge: "
+                        "physionet2019'");
+      }
+    }
+    const bool needs_target = e.threshold == ThresholdRuleKind::kTargetSensitivity ||
+                              e.threshold == ThresholdRuleKind::kTargetAlertRate ||
+                              e.threshold == ThresholdRuleKind::kFixed;
+    if (n["target"]) {
+      if (!needs_target) {
+        return r_.Error(n["target"], "evaluation.target",
+                        "is used only with target_sensitivity, target_alert_rate or fixed");
+      }
+      VIGIL_ASSIGN_OR_RETURN(e.target, r_.Number(n["target"], "evaluation.target"));
+      if (!(e.target > 0 && e.target < 1)) {
+        return r_.Error(n["target"], "evaluation.target", "must lie strictly between 0 and 1");
+      }
+    }
+    if (n["baselines"]) {
+      VIGIL_ASSIGN_OR_RETURN(e.baselines, r_.StringList(n["baselines"], "evaluation.baselines"));
+      for (const std::string& b : e.baselines) {
+        if (b.starts_with("reference:") && b.size() > 10) continue;
+        if (std::find(f.scores.begin(), f.scores.end(), b) == f.scores.end()) {
+          return r_.Error(n["baselines"], "evaluation.baselines",
+                          fmt::format("'{}' is neither a score in features.scores nor "
+                                      "'reference:NAME' (a stay reference score)",
+                                      b));
+        }
+      }
     }
     return Status::Ok();
   }

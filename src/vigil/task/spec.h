@@ -105,6 +105,28 @@ struct SplitSpec {
   std::optional<base::Instant> cutoff;  // kTemporal: train before, test at or after
 };
 
+// How a model for the task is judged (docs/tasks.md, "Evaluation"): the rule that picks its
+// operating threshold, the challenge scores that apply, and the baseline scores it is compared
+// with on the same rows.
+enum class ThresholdRuleKind {
+  kTargetSensitivity,  // the highest threshold reaching `target` sensitivity
+  kTargetAlertRate,    // the lowest threshold whose alert rate stays at or below `target`
+  kFixed,              // `target` is the probability
+  kMaxUtility,         // the PhysioNet 2019 utility (challenge: physionet2019) per row
+  kMaxEvent1,          // the PhysioNet 2012 Event 1: min(sensitivity, PPV)
+};
+
+enum class Challenge { kNone, kPhysioNet2012, kPhysioNet2019 };
+
+struct EvaluationSpec {
+  ThresholdRuleKind threshold = ThresholdRuleKind::kTargetSensitivity;
+  double target = 0.8;
+  Challenge challenge = Challenge::kNone;
+  // Score features (NEWS2, qSOFA, SIRS) and the stay reference scores a data set ships
+  // ("reference:SAPS-I"). Empty: every score the features compute.
+  std::vector<std::string> baselines;
+};
+
 struct TaskSpec {
   std::string name;
   std::string description;
@@ -113,6 +135,7 @@ struct TaskSpec {
   LabelSpec label;
   FeatureSpec features;
   SplitSpec split;
+  EvaluationSpec evaluation;
 };
 
 // Parses and validates a task file's text. `file_name` prefixes every error ("FILE:LINE:COL: ...").

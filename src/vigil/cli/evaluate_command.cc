@@ -1,0 +1,148 @@
+// vigil evaluate --model DIR|NAME[@V] --store S [--report OUT.html] [--json OUT.json]
+#include <fmt/format.h>
+
+#include <cmath>
+#include <cstdio>
+
+#include "vigil/base/file.h"
+#include "vigil/cli/command.h"
+#include "vigil/cli/model_arg.h"
+#include "vigil/cli/progress.h"
+#include "vigil/evaluate/json.h"
+#include "vigil/report/report.h"
+#include "vigil/workflow/workflow.h"
+
+namespace vigil::cli {
+namespace {
+
+struct EvaluateFlags {
+  std::string model;
+  std::string registry = kDefaultRegistry;
+  std::string store = "vigil.duckdb";
+  std::string report;
+  std::string json;
+  int bootstrap = 200;
+  uint64_t seed = 20240601;
+  int threads = 0;
+  bool include_training = false;
+};
+
+std::string Est(const evaluate::Estimate& e) {
+  if (std::isnan(e.value)) return "n/a";
+  if (std::isnan(e.lower)) return fmt::format("{:.3f}", e.value);
+  return fmt::format("{:.3f} ({:.3f}-{:.3f})", e.value, e.lower, e.upper);
+}
+
+void PrintSummary(const workflow::EvaluateResult& r) {
+  const auto& o = r.evaluation.overall;
+  std::printf("vigil evaluate: %lld rows of %lld patients",
+              static_cast<long long>(r.rows.rows_evaluated),
+              static_cast<long long>(r.rows.patients_evaluated));
+  if (r.rows.rows_training_patients > 0) {
+    std::printf(" (%lld rows of training patients left out)",
+                static_cast<long long>(r.rows.rows_training_patients));
+  }
+  std::printf(", prevalence %.3f\n", o.counts.prevalence);
+  std::printf("  model     AUROC %s, AUPRC %s\n", Est(o.discrimination.auroc).c_str(),
+              Est(o.discrimination.auprc).c_str());
+  std::printf("            Brier %s, calibration intercept %s, slope %s, HL H %.1f\n",
+              Est(o.calibration.brier).c_str(), Est(o.calibration.intercept).c_str(),
+              Est(o.calibration.slope).c_str(), o.calibration.hosmer_lemeshow.statistic);
+  if (!std::isnan(o.at_threshold.threshold)) {
+    std::printf("            at threshold %.4g: sensitivity %s, specificity %s, PPV %s\n",
+                o.at_threshold.threshold, Est(o.at_threshold.sensitivity).c_str(),
+                Est(o.at_threshold.specificity).c_str(), Est(o.at_threshold.ppv).c_str());
+    std::printf("            alerts per patient-day %s\n",
+                Est(o.at_threshold.alerts_per_patient_day).c_str());
+  }
+  if (o.task.physionet2012) {
+    std::printf("            PhysioNet 2012: Event 1 %s, Event 2 (H) %.2f\n",
+                Est(o.task.event1).c_str(), o.task.event2);
+  }
+  if (o.task.physionet2019) {
+    std::printf("            PhysioNet 2019: normalized utility %s\n", Est(o.task.utility).c_str());
+  }
+  for (const auto& b : r.evaluation.baselines) {
+    std::printf("  baseline  %-8s AUROC %s", b.name.c_str(), Est(b.discrimination.auroc).c_str());
+    if (!std::isnan(b.at_threshold.threshold)) {
+      std::printf(", sensitivity %s at >= %g", Est(b.at_threshold.sensitivity).c_str(),
+                  b.at_threshold.threshold);
+    }
+    if (b.task.physionet2019) std::printf(", utility %s", Est(b.task.utility).c_str());
+    if (b.task.physionet2012) std::printf(", Event 1 %s", Est(b.task.event1).c_str());
+    std::printf("\n");
+  }
+  int flags = 0;
+  for (const auto& s : r.evaluation.subgroups) flags += static_cast<int>(s.flags.size());
+  std::printf("  subgroups %zu, fairness flags %d\n", r.evaluation.subgroups.size(), flags);
+}
+
+int Run(const EvaluateFlags& flags, const GlobalOptions& global) {
+  auto stored = LoadModelArg(flags.model, flags.registry);
+  if (!stored.ok()) return ReportError(stored.status(), /*usage=*/true);
+  auto store = store::Store::Open(flags.store, store::Store::Mode::kReadOnly);
+  if (!store.ok()) return ReportError(store.status());
+  TerminalProgress progress(global.verbosity > 0);
+  workflow::EvaluateRequest request;
+  request.bootstrap = flags.bootstrap;
+  request.seed = flags.seed;
+  request.threads = flags.threads;
+  request.include_training_patients = flags.include_training;
+  request.progress = [&](std::string_view line) { progress.Update(std::string(line)); };
+  auto r = workflow::EvaluateModel(*stored, **store, request);
+  progress.Done();
+  if (!r.ok()) return ReportError(r.status());
+  if (!flags.json.empty()) {
+    nlohmann::ordered_json j =
+        nlohmann::ordered_json::parse(evaluate::EvaluationToJsonText(r->evaluation));
+    j["rows"] = {{"rows", r->rows.rows},
+                 {"rows_training_patients_left_out", r->rows.rows_training_patients},
+                 {"rows_evaluated", r->rows.rows_evaluated},
+                 {"patients_evaluated", r->rows.patients_evaluated}};
+    j["validation"] = r->card.validation;
+    base::Status s = base::WriteFileAtomically(flags.json, j.dump(2));
+    if (!s.ok()) return ReportError(s);
+  }
+  if (!flags.report.empty()) {
+    base::Status s =
+        report::WriteReport(flags.report, r->card, r->evaluation, r->shap ? &*r->shap : nullptr);
+    if (!s.ok()) return ReportError(s);
+  }
+  if (global.verbosity > 0) {
+    PrintSummary(*r);
+    if (!flags.json.empty()) std::printf("  json      %s\n", flags.json.c_str());
+    if (!flags.report.empty()) std::printf("  report    %s\n", flags.report.c_str());
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddEvaluateCommand(CLI::App& app, const GlobalOptions& global, int& exit_code) {
+  auto flags = std::make_shared<EvaluateFlags>();
+  CLI::App* sub = app.add_subcommand(
+      "evaluate",
+      "Validate a model on a store (the one it was trained on, or another hospital's): "
+      "discrimination, calibration, clinical usefulness, challenge scores, subgroups and "
+      "baseline scores, with patient-bootstrap intervals. Patients the model was trained on are "
+      "left out (docs/evaluation.md)");
+  sub->add_option("--model", flags->model, "A model folder, or NAME[@VERSION] in --registry")
+      ->required();
+  sub->add_option("--registry", flags->registry, "The model registry")->capture_default_str();
+  sub->add_option("--store", flags->store, "The store")->capture_default_str();
+  sub->add_option("--report", flags->report, "Write the HTML report here");
+  sub->add_option("--json", flags->json, "Write every figure as JSON here");
+  sub->add_option("--bootstrap", flags->bootstrap, "Patient-bootstrap replicates (0: none)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  sub->add_option("--seed", flags->seed, "Bootstrap seed")->capture_default_str();
+  sub->add_option("--threads", flags->threads, "Worker threads (0: one per core)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  sub->add_flag("--include-training-patients", flags->include_training,
+                "Keep the model's training patients (apparent performance: the report says it "
+                "is not a validation)");
+  sub->callback([flags, &global, &exit_code] { exit_code = Run(*flags, global); });
+}
+
+}  // namespace vigil::cli

@@ -1,0 +1,157 @@
+// vigil train --store S --task T [--out DIR] [--model xgboost|logistic] [--seed N] ...
+#include <fmt/format.h>
+
+#include <cmath>
+#include <cstdio>
+
+#include "vigil/base/file.h"
+#include "vigil/cli/command.h"
+#include "vigil/cli/model_arg.h"
+#include "vigil/cli/progress.h"
+#include "vigil/task/builtin.h"
+#include "vigil/workflow/workflow.h"
+
+namespace vigil::cli {
+namespace {
+
+struct TrainFlags {
+  std::string store = "vigil.duckdb";
+  std::string task;
+  std::string out;
+  std::string registry = kDefaultRegistry;
+  std::string model = "xgboost";
+  std::string hyperparameters;
+  uint64_t seed = 1;
+  int folds = 5;
+  int threads = 0;
+  int bootstrap = 200;
+};
+
+std::string Est(const evaluate::Estimate& e) {
+  if (std::isnan(e.value)) return "n/a";
+  if (std::isnan(e.lower)) return fmt::format("{:.3f}", e.value);
+  return fmt::format("{:.3f} ({:.3f}-{:.3f})", e.value, e.lower, e.upper);
+}
+
+void PrintTest(const evaluate::Evaluation& ev) {
+  const auto& o = ev.overall;
+  std::printf("  test      AUROC %s, AUPRC %s, Brier %s\n", Est(o.discrimination.auroc).c_str(),
+              Est(o.discrimination.auprc).c_str(), Est(o.calibration.brier).c_str());
+  std::printf("            calibration intercept %s, slope %s\n",
+              Est(o.calibration.intercept).c_str(), Est(o.calibration.slope).c_str());
+  if (!std::isnan(o.at_threshold.threshold)) {
+    std::printf("            at threshold %.4g: sensitivity %s, PPV %s, alert rate %s\n",
+                o.at_threshold.threshold, Est(o.at_threshold.sensitivity).c_str(),
+                Est(o.at_threshold.ppv).c_str(), Est(o.at_threshold.alert_rate).c_str());
+  }
+  if (o.task.physionet2012) {
+    std::printf("            PhysioNet 2012: Event 1 %s, Event 2 (H) %.2f\n",
+                Est(o.task.event1).c_str(), o.task.event2);
+  }
+  if (o.task.physionet2019) {
+    std::printf("            PhysioNet 2019: normalized utility %s\n", Est(o.task.utility).c_str());
+  }
+  for (const auto& b : ev.baselines) {
+    std::printf("  baseline  %-8s AUROC %s", b.name.c_str(), Est(b.discrimination.auroc).c_str());
+    if (b.task.physionet2019) std::printf(", utility %s", Est(b.task.utility).c_str());
+    if (b.task.physionet2012) std::printf(", Event 1 %s", Est(b.task.event1).c_str());
+    std::printf("\n");
+  }
+}
+
+int Run(const TrainFlags& flags, const GlobalOptions& global) {
+  auto source = task::FindTask(flags.task);
+  if (!source.ok()) return ReportError(source.status(), /*usage=*/true);
+  auto spec = task::ParseTaskSpec(source->text, source->file_name);
+  if (!spec.ok()) return ReportError(spec.status(), /*usage=*/true);
+  auto kind = model::ParseModelKind(flags.model);
+  if (!kind) {
+    return ReportError(base::InvalidArgumentError("--model: expected xgboost or logistic"), true);
+  }
+  workflow::TrainRequest request;
+  request.out = flags.out;
+  request.registry = flags.registry;
+  request.kind = *kind;
+  request.seed = flags.seed;
+  request.folds = flags.folds;
+  request.threads = flags.threads;
+  request.bootstrap = flags.bootstrap;
+  if (!flags.hyperparameters.empty()) {
+    if (*kind != model::ModelKind::kXgboost) {
+      return ReportError(base::InvalidArgumentError("--hyperparameters applies to --model xgboost"),
+                         true);
+    }
+    auto text = base::ReadFile(flags.hyperparameters);
+    if (!text.ok()) return ReportError(text.status(), true);
+    auto params = workflow::ParseXgboostParams(*text);
+    if (!params.ok()) return ReportError(params.status(), true);
+    request.xgboost_params = *params;
+  }
+  auto store = store::Store::Open(flags.store, store::Store::Mode::kReadOnly);
+  if (!store.ok()) return ReportError(store.status());
+  TerminalProgress progress(global.verbosity > 0);
+  request.progress = [&](std::string_view line) { progress.Update(std::string(line)); };
+  auto r = workflow::TrainTask(**store, *spec, source->text, request);
+  progress.Done();
+  if (!r.ok()) return ReportError(r.status());
+  if (global.verbosity > 0) {
+    const auto& t = r->training_json;
+    std::printf("vigil train: task %s, model %s, seed %llu\n", spec->name.c_str(),
+                flags.model.c_str(), static_cast<unsigned long long>(flags.seed));
+    std::printf("  rows      %lld training (%lld patients), %lld held-out test (%lld patients)\n",
+                static_cast<long long>(r->rows_train), static_cast<long long>(r->patients_train),
+                static_cast<long long>(r->rows_test), static_cast<long long>(r->patients_test));
+    if (t.contains("held_out")) {
+      std::printf("  cv        %d folds by patient: out-of-fold AUROC %.3f, calibration %s\n",
+                  t.value("folds", 0), t["held_out"].value("auroc", 0.0),
+                  t["held_out"].value("calibration", std::string("?")).c_str());
+    }
+    if (r->test) PrintTest(*r->test);
+    std::printf("  time      features %.1f s, training %.1f s, test evaluation %.1f s\n",
+                r->seconds_features, r->seconds_train, r->seconds_evaluate);
+    std::printf("  model     %s\n", r->dir.string().c_str());
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddTrainCommand(CLI::App& app, const GlobalOptions& global, int& exit_code) {
+  auto flags = std::make_shared<TrainFlags>();
+  CLI::App* sub = app.add_subcommand(
+      "train",
+      "Train a calibrated model for a task on the store's training patients (the task's "
+      "patient-level split); hyperparameters, calibration and threshold are chosen by "
+      "patient-grouped cross-validation, and the held-out test patients are evaluated once at "
+      "the end (docs/models.md)");
+  sub->add_option("--store", flags->store, "The store")->capture_default_str();
+  sub->add_option("--task", flags->task, "A built-in task (vigil tasks list) or a task file (YAML)")
+      ->required();
+  sub->add_option("--out", flags->out,
+                  "The model folder to write (must not exist); default: the next version of "
+                  "TASK in --registry");
+  sub->add_option("--registry", flags->registry, "The model registry (when --out is not given)")
+      ->capture_default_str();
+  sub->add_option("--model", flags->model, "xgboost or logistic")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"xgboost", "logistic"}));
+  sub->add_option("--seed", flags->seed, "Seed of folds, subsampling and the bootstrap")
+      ->capture_default_str();
+  sub->add_option("--folds", flags->folds, "Cross-validation folds (by patient)")
+      ->capture_default_str()
+      ->check(CLI::Range(2, 20));
+  sub->add_option("--hyperparameters", flags->hyperparameters,
+                  "A JSON file with one XGBoost hyperparameter set (max_depth, learning_rate, "
+                  "min_child_weight, subsample, colsample_bytree, reg_lambda, reg_alpha, "
+                  "max_bin) instead of the default search");
+  sub->add_option("--bootstrap", flags->bootstrap,
+                  "Patient-bootstrap replicates for the test-set intervals (0: none)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  sub->add_option("--threads", flags->threads, "Worker threads (0: one per core)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  sub->callback([flags, &global, &exit_code] { exit_code = Run(*flags, global); });
+}
+
+}  // namespace vigil::cli

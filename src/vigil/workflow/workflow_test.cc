@@ -1,0 +1,181 @@
+#include "vigil/workflow/workflow.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <sstream>
+
+#include "vigil/base/file.h"
+#include "vigil/base/text.h"
+#include "vigil/features/test_store.h"
+#include "vigil/task/builtin.h"
+#include "vigil/testing/temp_dir.h"
+
+namespace vigil::workflow {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A store with about 300 PhysioNet-2019-like ICU stays (the sepsis task's cohort), trained once
+// for the whole suite: logistic regression, 3 folds.
+class WorkflowTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new vigil::testing::TempDir;
+    auto s = store::Store::Open(dir_->path() / "s.duckdb", store::Store::Mode::kReadWrite);
+    ASSERT_TRUE(s.ok());
+    auto run = (*s)->StartRun("test", "", 1);
+    ASSERT_TRUE(run.ok());
+    ASSERT_TRUE((*s)->WriteBatch(*run, features::test_store::HospitalBuilder(11).Build(900)).ok());
+    store_ = s->release();
+    auto source = task::FindTask("physionet2019-sepsis");
+    ASSERT_TRUE(source.ok());
+    yaml_ = new std::string(source->text);
+    auto spec = task::ParseTaskSpec(*yaml_, "t.yaml");
+    ASSERT_TRUE(spec.ok());
+    spec_ = new task::TaskSpec(*spec);
+    TrainRequest r;
+    r.out = dir_->path() / "model";
+    r.kind = model::ModelKind::kLogistic;
+    r.folds = 3;
+    r.bootstrap = 20;
+    r.threads = 2;
+    auto trained = TrainTask(*store_, *spec_, *yaml_, r);
+    ASSERT_TRUE(trained.ok()) << trained.status().ToString();
+    trained_ = new TrainResult(std::move(*trained));
+  }
+  static void TearDownTestSuite() {
+    delete trained_;
+    delete spec_;
+    delete yaml_;
+    delete store_;
+    delete dir_;
+  }
+  static model::StoredModel Load() {
+    auto m = model::ReadModelFolder(trained_->dir);
+    EXPECT_TRUE(m.ok()) << m.status().ToString();
+    return std::move(*m);
+  }
+
+  static vigil::testing::TempDir* dir_;
+  static store::Store* store_;
+  static std::string* yaml_;
+  static task::TaskSpec* spec_;
+  static TrainResult* trained_;
+};
+
+vigil::testing::TempDir* WorkflowTest::dir_ = nullptr;
+store::Store* WorkflowTest::store_ = nullptr;
+std::string* WorkflowTest::yaml_ = nullptr;
+task::TaskSpec* WorkflowTest::spec_ = nullptr;
+TrainResult* WorkflowTest::trained_ = nullptr;
+
+TEST_F(WorkflowTest, TrainsOnTrainingPatientsAndEvaluatesTheHeldOutOnes) {
+  ASSERT_NE(trained_, nullptr);
+  EXPECT_GT(trained_->rows_train, 0);
+  EXPECT_GT(trained_->rows_test, 0);
+  EXPECT_GT(trained_->patients_test, 0);
+  ASSERT_TRUE(trained_->test.has_value());
+  const auto& o = trained_->test->overall;
+  EXPECT_EQ(o.counts.rows, trained_->rows_test);
+  EXPECT_EQ(o.counts.patients, trained_->patients_test);
+  // The fixture's vital signs rise before sepsis: a real signal, learnt from other patients.
+  EXPECT_GT(o.discrimination.auroc.value, 0.6);
+  EXPECT_TRUE(o.task.physionet2019);  // the task's challenge score
+  ASSERT_EQ(trained_->test->baselines.size(), 3u);
+  EXPECT_EQ(trained_->test->baselines[0].name, "qSOFA");
+
+  const model::StoredModel m = Load();
+  EXPECT_EQ(m.metadata.metrics["overall"]["counts"]["rows"].get<int64_t>(), trained_->rows_test);
+  EXPECT_EQ(m.model.threshold_rule().kind, model::ThresholdRule::Kind::kMaxUtility);
+  // The folder names no patient: digests only.
+  auto text = base::ReadFile(trained_->dir / "training_patients.json");
+  ASSERT_TRUE(text.ok());
+  EXPECT_EQ(text->find("s1"), std::string::npos);
+  EXPECT_EQ(m.metadata.training_patients["patients"].get<int64_t>(), trained_->patients_train);
+}
+
+TEST_F(WorkflowTest, EvaluationLeavesTheTrainingPatientsOut) {
+  const model::StoredModel m = Load();
+  EvaluateRequest r;
+  r.bootstrap = 0;
+  auto ev = EvaluateModel(m, *store_, r);
+  ASSERT_TRUE(ev.ok()) << ev.status().ToString();
+  EXPECT_EQ(ev->rows.rows_training_patients, trained_->rows_train);
+  EXPECT_EQ(ev->rows.rows_evaluated, trained_->rows_test);
+  EXPECT_NEAR(ev->evaluation.overall.discrimination.auroc.value,
+              trained_->test->overall.discrimination.auroc.value, 1e-9);
+  EXPECT_TRUE(ev->shap.has_value());
+  EXPECT_EQ(ev->card.validation.find("NOT"), std::string::npos);
+
+  r.include_training_patients = true;
+  auto apparent = EvaluateModel(m, *store_, r);
+  ASSERT_TRUE(apparent.ok());
+  EXPECT_EQ(apparent->rows.rows_evaluated, trained_->rows_train + trained_->rows_test);
+  EXPECT_NE(apparent->card.validation.find("NOT a validation"), std::string::npos);
+}
+
+TEST_F(WorkflowTest, PredictWritesOneSortedRowPerPredictionTime) {
+  const model::StoredModel m = Load();
+  PredictRequest r;
+  r.explain_top = 3;
+  const fs::path out = dir_->path() / "p.csv";
+  auto p = PredictToFile(m, *store_, out, r);
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  EXPECT_EQ(p->rows, trained_->rows_train + trained_->rows_test + trained_->rows_dropped);
+  auto text = base::ReadFile(out);
+  ASSERT_TRUE(text.ok());
+  std::istringstream lines(*text);
+  std::string line;
+  std::getline(lines, line);
+  EXPECT_EQ(line, "subject_id,stay_id,time,probability,alert,label,explanation");
+  std::string previous_key;
+  int64_t rows = 0, alerts = 0;
+  while (std::getline(lines, line)) {
+    // The explanation is a quoted JSON array; the first six fields are plain.
+    std::vector<std::string> f;
+    size_t start = 0;
+    for (int k = 0; k < 6; ++k) {
+      const size_t comma = line.find(',', start);
+      f.push_back(line.substr(start, comma - start));
+      start = comma + 1;
+    }
+    ASSERT_EQ(f.size(), 6u);
+    const std::string key = f[0] + "|" + f[2];  // ISO times sort as text
+    EXPECT_LE(previous_key, key) << "rows are sorted by subject, then time";
+    previous_key = key;
+    const double prob = std::stod(f[3]);
+    EXPECT_GE(prob, 0);
+    EXPECT_LE(prob, 1);
+    EXPECT_EQ(f[4] == "1", prob >= m.model.threshold() - 1e-6);
+    EXPECT_TRUE(f[5] == "0" || f[5] == "1");
+    EXPECT_NE(line.find("\"\"contribution\"\""), std::string::npos);
+    alerts += f[4] == "1";
+    ++rows;
+  }
+  EXPECT_EQ(rows, p->rows);
+  EXPECT_EQ(alerts, p->alerts);
+}
+
+TEST_F(WorkflowTest, RefusesToOverwriteAModelFolder) {
+  TrainRequest r;
+  r.out = trained_->dir;
+  auto again = TrainTask(*store_, *spec_, *yaml_, r);
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.status().code(), base::StatusCode::kAlreadyExists);
+}
+
+TEST(HyperparametersTest, ParsesOneCandidateAndRejectsUnknownKeys) {
+  auto p = ParseXgboostParams(R"({"max_depth": 5, "learning_rate": 0.1, "subsample": 0.9})");
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(p->max_depth, 5);
+  EXPECT_DOUBLE_EQ(p->learning_rate, 0.1);
+  EXPECT_DOUBLE_EQ(p->subsample, 0.9);
+  EXPECT_FALSE(ParseXgboostParams(R"({"depth": 5})").ok());
+  EXPECT_FALSE(ParseXgboostParams(R"({"max_depth": "deep"})").ok());
+  EXPECT_FALSE(ParseXgboostParams(R"({"learning_rate": 2})").ok());
+  EXPECT_FALSE(ParseXgboostParams("[1]").ok());
+}
+
+}  // namespace
+}  // namespace vigil::workflow
