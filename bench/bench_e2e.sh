@@ -63,17 +63,21 @@ run_vigil() {
   }
   t2=$(now)
   cpu "$build/vigil" evaluate --model "$dir/model" --store "$dir/s.duckdb" --json "$dir/eval.json" \
-    --bootstrap 200 >"$dir/evaluate.log" 2>&1 || {
+    --bootstrap 200 --threads "$threads" >"$dir/evaluate.log" 2>&1 || {
     echo "bench_e2e: vigil evaluate failed:" >&2
     tail -5 "$dir/evaluate.log" >&2
     return 1
   }
   t3=$(now)
-  local metrics
+  local metrics inner
   metrics=$(/usr/bin/python3 "$here/e2e_vigil_metrics.py" "$dir/eval.json" "$dir/model")
+  # vigil train's own split: "time features X s, training Y s, test evaluation Z s".
+  inner=$(sed -n 's/.*time *features \([0-9.]*\) s, training \([0-9.]*\) s, test evaluation \([0-9.]*\) s.*/train.features=\1 train.fit=\2 train.test_evaluation=\3/p' \
+    "$dir/train.log")
+  grep -E '^  (rows|cv|test|time) ' "$dir/train.log" | sed 's/^/  vigil train: /' >&2 || true
   echo "vigil e2e: total=$(elapsed "$t0" "$t3") ingest=$(elapsed "$t0" "$t1")" \
     "train=$(elapsed "$t1" "$t2") evaluate=$(elapsed "$t2" "$t3") cpu=$(cpu_total "$cpu_log")" \
-    "$metrics"
+    "$inner $metrics"
   rm -rf "$dir"
 }
 
