@@ -8,9 +8,10 @@
 # python3-xgboost, same hyperparameters, same threads, same test patients). Each side's time is
 # its processes' wall time, start to exit (the Python interpreter's start included). The two sides
 # alternate RUNS times (default 1; E2E_RUNS=3 for a steadier ratio) in the same run, because the
-# machine is shared; the ratio uses each side's best run. Prints every phase, both sides' test
+# machine is shared; the ratio uses each side's best run. Prints every phase, the CPU seconds of
+# each side, how much of each side is boosting (both call the same libxgboost), both sides' test
 # AUROC (they must agree within 0.02 or the bench fails: the comparison would be meaningless),
-# and the load average before and after.
+# and the load average before and after. Figures and their reading: docs/benchmarks.md.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 data="$VIGIL_DATA/physionet2019/training_setB_dev"
