@@ -78,6 +78,10 @@ def features(df):
     out["stay.hours_since_start"] = hours
     out["demographics.age_years"] = df["Age"]
     out["demographics.female"] = (df["Gender"] == 0).astype(float)
+    # Hours since the hospital admission: the file's HospAdmTime (hours from hospital to ICU
+    # admission, negative) before the ICU hours.
+    out["stay.hours_since_hospital_admission"] = (
+        hours - df.groupby("pid")["HospAdmTime"].transform("first"))
     recent = {c: g[c].ffill(limit=SCORE_LOOKBACK_HOURS - 1).to_numpy()
               for c in ["Resp", "O2Sat", "SBP", "HR", "Temp", "FiO2", "WBC", "PaCO2"]}
     rr, spo2, sbp, hr, temp = (np.round(recent[c]) if c != "Temp" else np.round(recent[c], 1)
