@@ -6,6 +6,7 @@
 
 #include "vigil/base/file.h"
 #include "vigil/cli/command.h"
+#include "vigil/cli/evaluation_text.h"
 #include "vigil/cli/model_arg.h"
 #include "vigil/cli/progress.h"
 #include "vigil/evaluate/json.h"
@@ -26,12 +27,6 @@ struct EvaluateFlags {
   int threads = 0;
   bool include_training = false;
 };
-
-std::string Est(const evaluate::Estimate& e) {
-  if (std::isnan(e.value)) return "n/a";
-  if (std::isnan(e.lower)) return fmt::format("{:.3f}", e.value);
-  return fmt::format("{:.3f} ({:.3f}-{:.3f})", e.value, e.lower, e.upper);
-}
 
 void PrintSummary(const workflow::EvaluateResult& r) {
   const auto& o = r.evaluation.overall;
@@ -62,16 +57,7 @@ void PrintSummary(const workflow::EvaluateResult& r) {
   if (o.task.physionet2019) {
     std::printf("            PhysioNet 2019: normalized utility %s\n", Est(o.task.utility).c_str());
   }
-  for (const auto& b : r.evaluation.baselines) {
-    std::printf("  baseline  %-8s AUROC %s", b.name.c_str(), Est(b.discrimination.auroc).c_str());
-    if (!std::isnan(b.at_threshold.threshold)) {
-      std::printf(", sensitivity %s at >= %g", Est(b.at_threshold.sensitivity).c_str(),
-                  b.at_threshold.threshold);
-    }
-    if (b.task.physionet2019) std::printf(", utility %s", Est(b.task.utility).c_str());
-    if (b.task.physionet2012) std::printf(", Event 1 %s", Est(b.task.event1).c_str());
-    std::printf("\n");
-  }
+  PrintBaselines(r.evaluation, /*sensitivity=*/true);
   int flags = 0;
   for (const auto& s : r.evaluation.subgroups) flags += static_cast<int>(s.flags.size());
   std::printf("  subgroups %zu, fairness flags %d\n", r.evaluation.subgroups.size(), flags);

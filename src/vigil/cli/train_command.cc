@@ -6,6 +6,7 @@
 
 #include "vigil/base/file.h"
 #include "vigil/cli/command.h"
+#include "vigil/cli/evaluation_text.h"
 #include "vigil/cli/model_arg.h"
 #include "vigil/cli/progress.h"
 #include "vigil/task/builtin.h"
@@ -27,12 +28,6 @@ struct TrainFlags {
   int bootstrap = 200;
 };
 
-std::string Est(const evaluate::Estimate& e) {
-  if (std::isnan(e.value)) return "n/a";
-  if (std::isnan(e.lower)) return fmt::format("{:.3f}", e.value);
-  return fmt::format("{:.3f} ({:.3f}-{:.3f})", e.value, e.lower, e.upper);
-}
-
 void PrintTest(const evaluate::Evaluation& ev) {
   const auto& o = ev.overall;
   std::printf("  test      AUROC %s, AUPRC %s, Brier %s\n", Est(o.discrimination.auroc).c_str(),
@@ -51,12 +46,7 @@ void PrintTest(const evaluate::Evaluation& ev) {
   if (o.task.physionet2019) {
     std::printf("            PhysioNet 2019: normalized utility %s\n", Est(o.task.utility).c_str());
   }
-  for (const auto& b : ev.baselines) {
-    std::printf("  baseline  %-8s AUROC %s", b.name.c_str(), Est(b.discrimination.auroc).c_str());
-    if (b.task.physionet2019) std::printf(", utility %s", Est(b.task.utility).c_str());
-    if (b.task.physionet2012) std::printf(", Event 1 %s", Est(b.task.event1).c_str());
-    std::printf("\n");
-  }
+  PrintBaselines(ev, /*sensitivity=*/false);
 }
 
 int Run(const TrainFlags& flags, const GlobalOptions& global) {

@@ -1,0 +1,29 @@
+#include "vigil/cli/evaluation_text.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <cstdio>
+
+namespace vigil::cli {
+
+std::string Est(const evaluate::Estimate& e) {
+  if (std::isnan(e.value)) return "n/a";
+  if (std::isnan(e.lower)) return fmt::format("{:.3f}", e.value);
+  return fmt::format("{:.3f} ({:.3f}-{:.3f})", e.value, e.lower, e.upper);
+}
+
+void PrintBaselines(const evaluate::Evaluation& ev, bool sensitivity) {
+  for (const auto& b : ev.baselines) {
+    std::printf("  baseline  %-8s AUROC %s", b.name.c_str(), Est(b.discrimination.auroc).c_str());
+    if (sensitivity && !std::isnan(b.at_threshold.threshold)) {
+      std::printf(", sensitivity %s at >= %g", Est(b.at_threshold.sensitivity).c_str(),
+                  b.at_threshold.threshold);
+    }
+    if (b.task.physionet2019) std::printf(", utility %s", Est(b.task.utility).c_str());
+    if (b.task.physionet2012) std::printf(", Event 1 %s", Est(b.task.event1).c_str());
+    std::printf("\n");
+  }
+}
+
+}  // namespace vigil::cli

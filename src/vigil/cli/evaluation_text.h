@@ -1,0 +1,20 @@
+// Evaluation figures as terminal text, shared by `vigil train` and `vigil evaluate`.
+#ifndef VIGIL_CLI_EVALUATION_TEXT_H_
+#define VIGIL_CLI_EVALUATION_TEXT_H_
+
+#include <string>
+
+#include "vigil/evaluate/evaluation.h"
+
+namespace vigil::cli {
+
+// "0.842 (0.815-0.866)"; without the interval when it is undefined; "n/a" for NaN.
+std::string Est(const evaluate::Estimate& e);
+
+// One line per baseline score: AUROC, (with `sensitivity`) the sensitivity at its alerting
+// threshold, and the challenge scores that were computed.
+void PrintBaselines(const evaluate::Evaluation& ev, bool sensitivity);
+
+}  // namespace vigil::cli
+
+#endif  // VIGIL_CLI_EVALUATION_TEXT_H_
