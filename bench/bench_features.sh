@@ -25,7 +25,7 @@ if [ "$status" -ne 0 ] && [ "$status" -ne 3 ]; then  # 3: some records rejected,
   exit 0
 fi
 
-vigil=$("$build/bench/features_bench" "$tmp/s.duckdb" physionet2019-sepsis 3 "$tmp/check.csv")
+vigil=$("$build/bench/features_bench" "$tmp/s.duckdb" physionet2019-sepsis 5 "$tmp/check.csv")
 echo "$vigil"
 pandas=$(/usr/bin/python3 "$here/features_pandas.py" "$data" "$tmp/check.csv") || {
   echo "$pandas"

@@ -7,6 +7,9 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <memory>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace vigil::base {
@@ -18,27 +21,59 @@ void AdviseHugePages(void* data, size_t bytes);
 inline constexpr size_t kLargeBufferBytes = size_t{4} << 20;
 
 // v.reserve(n), advising huge pages when the new storage is large.
-template <typename T>
-void ReserveLarge(std::vector<T>& v, size_t n) {
+template <typename T, typename A>
+void ReserveLarge(std::vector<T, A>& v, size_t n) {
   if (n <= v.capacity()) return;
   v.reserve(n);
   if (n * sizeof(T) >= kLargeBufferBytes) AdviseHugePages(v.data(), v.capacity() * sizeof(T));
 }
 
 // v.resize(n), advising huge pages first when the vector grows large.
-template <typename T>
-void ResizeLarge(std::vector<T>& v, size_t n) {
+template <typename T, typename A>
+void ResizeLarge(std::vector<T, A>& v, size_t n) {
   ReserveLarge(v, n);
   v.resize(n);
 }
 
 // Makes room for `extra` more elements, growing geometrically (for vectors filled by push_back
 // that may grow large).
-template <typename T>
-void GrowLarge(std::vector<T>& v, size_t extra) {
+template <typename T, typename A>
+void GrowLarge(std::vector<T, A>& v, size_t extra) {
   if (v.size() + extra > v.capacity())
     ReserveLarge(v, std::max(v.size() + extra, 2 * v.capacity()));
 }
+
+// An allocator that leaves elements default-initialized: for trivial types such as float,
+// resize() does not write zeros. The first write to a fresh page is then the caller's, so threads
+// that fill disjoint parts of a large buffer also share the kernel's page zeroing, instead of one
+// thread zeroing (and faulting in) the whole buffer before they start.
+template <typename T>
+class DefaultInitAllocator : public std::allocator<T> {
+ public:
+  using value_type = T;
+  template <typename U>
+  struct rebind {
+    using other = DefaultInitAllocator<U>;
+  };
+  DefaultInitAllocator() noexcept = default;
+  template <typename U>
+  DefaultInitAllocator(const DefaultInitAllocator<U>&) noexcept {}  // NOLINT: implicit by design
+  template <typename U>
+  void construct(U* p) noexcept(std::is_nothrow_default_constructible_v<U>) {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <typename U, typename... Args>
+  void construct(U* p, Args&&... args) {
+    std::allocator_traits<std::allocator<T>>::construct(static_cast<std::allocator<T>&>(*this), p,
+                                                        std::forward<Args>(args)...);
+  }
+};
+
+// A vector whose resize() leaves new elements of trivial types unset (see DefaultInitAllocator):
+// every element must be written before it is read.
+template <typename T>
+using UninitVector = std::vector<T, DefaultInitAllocator<T>>;
+using FloatBuffer = UninitVector<float>;
 
 }  // namespace vigil::base
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <bit>
+#include <cassert>
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
@@ -30,11 +32,15 @@ struct Unit {
   size_t rows_begin = 0, rows_end = 0;      // in the current block's rows
 };
 
+// Debug builds fill the matrix with this NaN (a payload no computation produces) before the
+// threads write it.
+[[maybe_unused]] const float kUnwritten = std::bit_cast<float>(uint32_t{0x7fc0dead});
+
 // The output of one block, before assembly.
 struct BlockOutput {
   std::vector<Unit> units;
   std::vector<task::PredictionRow> rows;
-  std::vector<float> values;
+  base::FloatBuffer values;
 };
 
 // Runs fn(begin, end) over `n` items split into `threads` contiguous parts on worker threads,
@@ -164,7 +170,13 @@ class Extractor {
   // Phase 2: the matrix is allocated once; threads fill whole subjects in place.
   void FillValues(const store::EventBlock& block, BlockOutput& out) {
     const size_t columns = layout_.num_columns();
+    // The cells are left unset (base::FloatBuffer): each thread's first write to a page is the
+    // only one, so the threads share the page faults and no pass writes zeros first.
     base::ResizeLarge(out.values, out.rows.size() * columns);
+#ifndef NDEBUG
+    // Debug builds (the sanitizer tests): mark every cell, and check below that each was written.
+    std::fill(out.values.begin(), out.values.end(), kUnwritten);
+#endif
     std::atomic<int64_t> done{0};
     const int64_t done_before = progress_.subjects_done;
     ParallelFor(
@@ -188,6 +200,12 @@ class Extractor {
         });
     progress_.subjects_done = done_before + static_cast<int64_t>(out.units.size());
     progress_.rows += static_cast<int64_t>(out.rows.size());
+#ifndef NDEBUG
+    for (float v : out.values) {
+      assert(std::bit_cast<uint32_t>(v) != std::bit_cast<uint32_t>(kUnwritten) &&
+             "SubjectFeatures::Compute left a cell unwritten");
+    }
+#endif
   }
 
   void Tick() {

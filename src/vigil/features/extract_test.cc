@@ -75,12 +75,14 @@ class ExtractTest : public ::testing::Test {
     AddStay(b, "b", "icu", 1);
     AddStay(b, "b", "inpatient", 5);  // not in the cohort
     AddStay(b, "a", "icu", 3);
+    b.stays.back().unit = "MICU";
     Add(b, "a", Hours(0), "LOINC/8867-4", 60);
     Add(b, "a", Hours(1), "LOINC/8867-4", 70);  // exactly at the first prediction time
     Add(b, "a", Minutes(150), "LOINC/8867-4", 100);
     Add(b, "a", Hours(1), "LOINC/9279-1", 25);  // qSOFA: respiratory rate >= 22
     Add(b, "a", Hours(1), "LOINC/8480-6", 90);  // qSOFA: systolic <= 100
     Add(b, "a", Hours(8), "VIGIL/SEPSIS_ONSET", std::nullopt);
+    Add(b, "a", Hours(-48), "SNOMED/13645005", std::nullopt);  // recorded before the stay
     auto s = store::Store::Open(dir_.path() / "s.duckdb", store::Store::Mode::kReadWrite);
     ASSERT_TRUE(s.ok());
     store_ = std::move(*s);
@@ -171,6 +173,65 @@ TEST_F(ExtractTest, ComputesPointInTimeFeaturesAndLabels) {
   EXPECT_EQ(std::memcmp(y->matrix.values.data(), m.values.data(), m.values.size() * 4), 0);
 }
 
+TEST_F(ExtractTest, GroupLookBacksAndCareUnits) {
+  constexpr std::string_view kGroups = R"(name: t
+cohort:
+  kinds: [icu]
+prediction:
+  at: every
+  every: 1h
+label:
+  codes: [VIGIL/SEPSIS_ONSET]
+  horizon: 6h
+features:
+  lookback: stay
+  variables:
+    - codes: [LOINC/8867-4]
+      stats: [count]
+    - codes: [LOINC/9279-1]
+      stats: [count]
+      lookback: 90min
+    - codes: [SNOMED/13645005]
+      stats: [count, missing]
+      lookback: all
+    - codes: [LOINC/8480-6]
+      stats: [count]
+      lookback: stay
+  units: [CCU, MICU]
+)";
+  auto spec = task::ParseTaskSpec(kGroups, "t.yaml");
+  ASSERT_TRUE(spec.ok()) << spec.status().ToString();
+  auto x = ExtractFeatures(*store_, *spec);
+  ASSERT_TRUE(x.ok()) << x.status().ToString();
+  const FeatureMatrix& m = x->matrix;
+  ASSERT_EQ(m.num_rows(), 4u);
+  // The condition recorded 48 h before the stay: seen with `all` from the first row on.
+  EXPECT_EQ(At(m, 0, "SNOMED/13645005.count"), 1);
+  EXPECT_EQ(At(m, 0, "SNOMED/13645005.missing"), 0);
+  EXPECT_EQ(At(m, 3, "SNOMED/13645005.missing"), 1);  // b has none
+  // Respiratory rate at 1 h: inside (t - 90 min, t] at 1 h and 2 h, out at 3 h.
+  EXPECT_EQ(At(m, 0, "LOINC/9279-1.count"), 1);
+  EXPECT_EQ(At(m, 1, "LOINC/9279-1.count"), 1);
+  EXPECT_EQ(At(m, 2, "LOINC/9279-1.count"), 0);
+  EXPECT_EQ(At(m, 2, "LOINC/8480-6.count"), 1);  // the stay's look-back keeps it
+  EXPECT_EQ(At(m, 2, "LOINC/8867-4.count"), 3);  // the task's look-back (the stay)
+  // Care unit indicators: a's stay is in the MICU, b's unit is unknown.
+  EXPECT_EQ(At(m, 0, "stay.unit.MICU"), 1);
+  EXPECT_EQ(At(m, 0, "stay.unit.CCU"), 0);
+  EXPECT_TRUE(std::isnan(At(m, 3, "stay.unit.MICU")));
+
+  // A group's look-back must be a positive duration, stay or all, with the line of the error.
+  auto with = [&](std::string_view from, std::string_view to) {
+    std::string text(kGroups);
+    text.replace(text.find(from), from.size(), to);
+    return task::ParseTaskSpec(text, "t.yaml");
+  };
+  EXPECT_FALSE(with("lookback: 90min", "lookback: 0h").ok());
+  auto worse = with("lookback: all", "lookback: soon");
+  ASSERT_FALSE(worse.ok());
+  EXPECT_THAT(worse.status().message(), ::testing::HasSubstr("t.yaml:"));
+}
+
 TEST_F(ExtractTest, ExportsCsvWithKeyColumnsFirst) {
   auto x = ExtractFeatures(*store_, spec_);
   ASSERT_TRUE(x.ok());
@@ -188,8 +249,8 @@ TEST_F(ExtractTest, ExportsCsvWithKeyColumnsFirst) {
 // docs/features.md lists each built-in task's column count; keep the two in step.
 TEST(LayoutTest, BuiltinTaskColumnCountsMatchTheDocs) {
   const std::map<std::string, size_t> documented = {{"physionet2019-sepsis", 152},
-                                                    {"physionet2012-mortality", 217},
-                                                    {"deterioration-24h", 81},
+                                                    {"physionet2012-mortality", 221},
+                                                    {"deterioration-24h", 126},
                                                     {"readmission-30d", 56}};
   for (const auto& [name, columns] : documented) {
     auto spec = task::LoadTask(name);

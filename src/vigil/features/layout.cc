@@ -48,7 +48,6 @@ base::Result<FeatureLayout> FeatureLayout::Create(const task::TaskSpec& spec,
                                                   const task::TaskPlan& plan) {
   FeatureLayout l;
   const task::FeatureSpec& f = spec.features;
-  if (f.lookback) l.lookback_ = f.lookback->count();
   l.score_lookback_ = f.score_lookback.count();
 
   std::set<std::string> store_code_set, outcome_codes, explicit_codes;
@@ -71,6 +70,12 @@ base::Result<FeatureLayout> FeatureLayout::Create(const task::TaskSpec& spec,
       t.code = code;
       t.is_variable = true;
       t.stats = g.stats;
+      t.lookback_kind = g.lookback;
+      if (g.lookback == task::GroupLookback::kDuration) t.lookback = g.lookback_duration.count();
+      if (g.lookback == task::GroupLookback::kTask) {
+        t.lookback_kind = f.lookback ? task::GroupLookback::kDuration : task::GroupLookback::kStay;
+        if (f.lookback) t.lookback = f.lookback->count();
+      }
       t.window_stats = g.window_stats;
       for (base::Duration w : g.windows) t.windows.push_back(w.count());
       t.first_column = l.names_.size();
@@ -118,6 +123,10 @@ base::Result<FeatureLayout> FeatureLayout::Create(const task::TaskSpec& spec,
       l.demographics_.emplace_back(Demographic::kTimeInHospital, column);
       l.names_.push_back("stay.hours_since_hospital_admission");
     }
+  }
+  for (const std::string& u : f.units) {
+    l.units_.emplace_back(u, l.names_.size());
+    l.names_.push_back(fmt::format("stay.unit.{}", u));
   }
   for (const std::string& s : f.scores) {
     const Score score = s == "NEWS2" ? Score::kNews2 : s == "qSOFA" ? Score::kQsofa : Score::kSirs;

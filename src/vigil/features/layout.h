@@ -8,7 +8,7 @@
 //   CODE.STAT            over the look-back, e.g. LOINC/8867-4.last
 //   CODE.STAT.WINDOW     over a window ending at the prediction time, e.g. LOINC/8867-4.max.6h
 //   stay.hours_since_start, demographics.age_years, demographics.female, demographics.height_cm,
-//   demographics.weight_kg, score.NEWS2, score.NEWS2.missing, score.qSOFA, ... .
+//   demographics.weight_kg, stay.unit.NAME, score.NEWS2, score.NEWS2.missing, score.qSOFA, ... .
 // Immutable after Create; shared by the extractor's threads.
 #ifndef VIGIL_FEATURES_LAYOUT_H_
 #define VIGIL_FEATURES_LAYOUT_H_
@@ -31,9 +31,13 @@ struct Track {
   std::vector<task::Stat> stats;
   std::vector<task::Stat> window_stats;
   std::vector<int64_t> windows;  // microseconds
-  size_t first_column = 0;       // of its stats, then its window stats
-  size_t first_window = 0;       // its windows' cursors: [first_window, first_window + windows)
-  bool stats_scan = false;       // whether stats / window_stats need a pass over the events
+  // Where `stats` start reading (the group's look-back, else the task's): kDuration: after
+  // t - lookback; kStay: at the stay's start; kAll: at the subject's first event. Never kTask.
+  task::GroupLookback lookback_kind = task::GroupLookback::kStay;
+  int64_t lookback = 0;     // microseconds, with kDuration
+  size_t first_column = 0;  // of its stats, then its window stats
+  size_t first_window = 0;  // its windows' cursors: [first_window, first_window + windows)
+  bool stats_scan = false;  // whether stats / window_stats need a pass over the events
   bool window_stats_scan = false;
   std::vector<float> when_unmeasured;  // its columns for a patient without any of its events
   size_t num_columns() const { return stats.size() + window_stats.size() * windows.size(); }
@@ -66,11 +70,12 @@ class FeatureLayout {
   // Feature codes the store has no event of (their columns are all missing), in column order.
   const std::vector<std::string>& absent_codes() const { return absent_codes_; }
 
-  std::optional<int64_t> lookback() const { return lookback_; }  // microseconds; nullopt: stay
   int64_t score_lookback() const { return score_lookback_; }
   // Column of stay.hours_since_start, or -1.
   int64_t time_in_stay_column() const { return time_in_stay_column_; }
   const std::vector<std::pair<Demographic, size_t>>& demographics() const { return demographics_; }
+  // Each care unit's indicator column (stay.unit.NAME).
+  const std::vector<std::pair<std::string, size_t>>& units() const { return units_; }
   // Each score's first column (total, then missing count).
   const std::vector<std::pair<Score, size_t>>& scores() const { return scores_; }
 
@@ -81,10 +86,10 @@ class FeatureLayout {
   std::vector<int32_t> track_of_code_;
   std::vector<int32_t> code_keys_;
   std::vector<std::string> absent_codes_;
-  std::optional<int64_t> lookback_;
   int64_t score_lookback_ = 0;
   int64_t time_in_stay_column_ = -1;
   std::vector<std::pair<Demographic, size_t>> demographics_;
+  std::vector<std::pair<std::string, size_t>> units_;
   std::vector<std::pair<Score, size_t>> scores_;
 };
 

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "vigil/base/memory.h"
 #include "vigil/base/time.h"
 
 namespace vigil::features {
@@ -28,7 +29,7 @@ struct RowKey {
 struct FeatureMatrix {
   std::vector<std::string> names;  // column names, e.g. "LOINC/8867-4.max.6h" (docs/features.md)
   std::vector<RowKey> rows;
-  std::vector<float> values;  // rows.size() * names.size(), row-major
+  base::FloatBuffer values;   // rows.size() * names.size(), row-major
   std::vector<float> labels;  // one per row: 1, 0, or NaN when unknown
 
   size_t num_rows() const { return rows.size(); }

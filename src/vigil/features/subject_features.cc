@@ -167,7 +167,9 @@ void SubjectFeatures::TrackColumns(const Track& track, size_t k, int64_t t, int6
   const size_t lo = offset_[k];
   const size_t e = end_[k];
   if (!track.stats.empty()) {
-    const int64_t from = layout_.lookback() ? t - *layout_.lookback() + 1 : stay_start;
+    int64_t from = stay_start;
+    if (track.lookback_kind == task::GroupLookback::kDuration) from = t - track.lookback + 1;
+    if (track.lookback_kind == task::GroupLookback::kAll) from = kNoBound;
     const size_t b = Begin(lookback_[k], lo, e, from);
     WriteStats(time, value, b, e, t, track.stats, track.stats_scan, out);
     out += track.stats.size();
@@ -263,6 +265,9 @@ void SubjectFeatures::Compute(const store::EventBlock& block, size_t begin, size
           break;
       }
       out[column] = v ? F(*v) : kMissing;
+    }
+    for (const auto& [unit, column] : layout_.units()) {
+      out[column] = stay.unit ? (*stay.unit == unit ? 1.0f : 0.0f) : kMissing;
     }
     if (!layout_.scores().empty()) Scores(block, t, out);
     out += columns;

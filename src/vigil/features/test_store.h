@@ -149,6 +149,13 @@ class HospitalBuilder {
       const base::Instant end = t + base::Hours(hours);
       AddStay(id, stay, "inpatient", "fhir", t, end);
       const int outcome = Pick(3) ? Uniform(3, hours) : -1;
+      // A chronic condition recorded at the first admission (read by look-back `all`), a
+      // diagnosis of the stay (look-back `stay`), antibiotic doses (the task's look-back).
+      if (a == 0 && Pick(3)) Occurs(id, "", t, "SNOMED/84114007");
+      if (Pick(2)) Occurs(id, stay, t + base::Minutes(Uniform(10, 600)), "SNOMED/233604007");
+      for (int d = 0; Pick(2) && d < hours; d += Uniform(6, 30)) {
+        Num(id, stay, t + base::Hours(d), "RXNORM/2193", 2);
+      }
       for (int h = Uniform(0, 2); h <= hours; h += Uniform(2, 8)) {
         const base::Instant v = t + base::Hours(h) + base::Minutes(Uniform(0, 59));
         if (v > end) break;

@@ -65,7 +65,7 @@ base::Result<std::vector<float>> TrainedModel::AlignColumns(
                       matrix.names[i % matrix.num_cols()], i / matrix.num_cols() + 1));
     }
   }
-  if (matrix.names == names) return matrix.values;
+  if (matrix.names == names) return std::vector<float>(matrix.values.begin(), matrix.values.end());
   std::unordered_map<std::string_view, size_t> column;
   for (size_t j = 0; j < matrix.num_cols(); ++j) column.emplace(matrix.names[j], j);
   std::vector<size_t> source(names.size());

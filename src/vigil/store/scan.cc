@@ -7,6 +7,7 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <thread>
 
 #include "vigil/base/memory.h"
 #include "vigil/store/duck.h"
@@ -113,8 +114,8 @@ bool EventLess(const EventBlock& b, size_t x, size_t y) {
   return vx < vy;
 }
 
-template <typename T>
-void Permute(std::vector<T>& column, size_t begin, const std::vector<size_t>& order,
+template <typename T, typename A>
+void Permute(std::vector<T, A>& column, size_t begin, const std::vector<size_t>& order,
              std::vector<T>& scratch) {
   scratch.resize(order.size());
   for (size_t i = 0; i < order.size(); ++i) scratch[i] = column[order[i]];
@@ -122,12 +123,13 @@ void Permute(std::vector<T>& column, size_t begin, const std::vector<size_t>& or
 }
 
 // Sorts each subject's events by (time, code_key, value); most subjects are already in order.
-void SortSubjects(EventBlock& b, std::vector<int32_t>& text_slot) {
+void SortSubjects(EventBlock& b, size_t subject_begin, size_t subject_end,
+                  std::vector<int32_t>& text_slot) {
   std::vector<size_t> order;
   std::vector<int64_t> s64;
   std::vector<int32_t> s32;
   std::vector<double> sd;
-  for (size_t s = 0; s < b.num_subjects(); ++s) {
+  for (size_t s = subject_begin; s < subject_end; ++s) {
     const size_t begin = b.offsets[s], end = b.offsets[s + 1];
     bool sorted = true;
     for (size_t i = begin + 1; i < end && sorted; ++i) sorted = !EventLess(b, i, i - 1);
@@ -142,6 +144,73 @@ void SortSubjects(EventBlock& b, std::vector<int32_t>& text_slot) {
     Permute(b.stay_key, begin, order, s32);
     if (!text_slot.empty()) Permute(text_slot, begin, order, s32);
   }
+}
+
+// One thread's share of a block: subjects [subject_begin, subject_end), their text values.
+struct ScanPart {
+  size_t subject_begin = 0, subject_end = 0;
+  std::vector<std::string> texts;
+  Status status;
+};
+
+// Reads the events of a part's subjects into their slots of `b` (the subjects' offsets are set),
+// then sorts each subject's events.
+Status ReadPart(duck::Connection& conn, const EventScanOptions& options, const std::string& filter,
+                EventBlock& b, ScanPart& part, std::vector<int32_t>& text_slot) {
+  if (part.subject_begin == part.subject_end) return Status::Ok();
+  const size_t first = part.subject_begin, last = part.subject_end - 1;
+  if (b.offsets[part.subject_end] == b.offsets[first]) return Status::Ok();
+  VIGIL_ASSIGN_OR_RETURN(
+      auto stmt,
+      conn.Prepare(fmt::format(
+          "SELECT subject_key, time, code_key, numeric_value, stay_key{} FROM event_data "
+          "WHERE subject_key BETWEEN {} AND {}{}",
+          options.text_values ? ", text_value" : "", b.subject_keys[first], b.subject_keys[last],
+          filter)));
+  VIGIL_ASSIGN_OR_RETURN(auto result, stmt.ExecuteStreaming());
+  // Counting sort by subject: each row goes straight to its subject's next slot.
+  std::vector<size_t> next(b.offsets.begin() + static_cast<ptrdiff_t>(first),
+                           b.offsets.begin() + static_cast<ptrdiff_t>(last) + 1);
+  const auto keys_begin = b.subject_keys.begin() + static_cast<ptrdiff_t>(first);
+  const auto keys_end = b.subject_keys.begin() + static_cast<ptrdiff_t>(last) + 1;
+  size_t subject_index = first;
+  while (auto chunk = result.Next()) {
+    const int32_t* subject = chunk->Data<int32_t>(0);
+    const int64_t* time = chunk->Data<int64_t>(1);
+    const int32_t* code = chunk->Data<int32_t>(2);
+    const double* value = chunk->Data<double>(3);
+    const uint64_t* value_valid = chunk->Validity(3);
+    const int32_t* stay = chunk->Data<int32_t>(4);
+    const uint64_t* stay_valid = chunk->Validity(4);
+    for (size_t r = 0; r < chunk->size(); ++r) {
+      if (b.subject_keys[subject_index] != subject[r]) {
+        auto it = std::lower_bound(keys_begin, keys_end, subject[r]);
+        if (it == keys_end || *it != subject[r]) {
+          return base::DataLossError("event_data changed while it was being read");
+        }
+        subject_index = static_cast<size_t>(it - b.subject_keys.begin());
+      }
+      const size_t at = next[subject_index - first]++;
+      if (at >= b.offsets[subject_index + 1]) {
+        return base::DataLossError("event_data changed while it was being read");
+      }
+      b.time[at] = time[r];
+      b.code_key[at] = code[r];
+      b.value[at] = Valid(value_valid, r) ? value[r] : kNoValue;
+      b.stay_key[at] = Valid(stay_valid, r) ? stay[r] : EventBlock::kNoStay;
+      if (options.text_values && !chunk->IsNull(5, r)) {
+        text_slot[at] = static_cast<int32_t>(part.texts.size());
+        part.texts.emplace_back(chunk->GetString(5, r));
+      }
+    }
+  }
+  for (size_t s = first; s <= last; ++s) {
+    if (next[s - first] != b.offsets[s + 1]) {
+      return base::DataLossError("event_data changed while it was being read");
+    }
+  }
+  SortSubjects(b, first, last + 1, text_slot);
+  return Status::Ok();
 }
 
 }  // namespace
@@ -233,6 +302,13 @@ Status Store::ScanEvents(const EventScanOptions& options,
     }
   }
 
+  // Worker connections read parts of each block in parallel. Not inside a write transaction:
+  // another connection would not see its rows.
+  size_t max_parts = options.threads > 0
+                         ? static_cast<size_t>(options.threads)
+                         : std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 8);
+  if (in_transaction_) max_parts = 1;
+  std::vector<duck::Connection> workers;
   for (const BlockPlan& plan : PlanBlocks(counts, std::max<size_t>(1, options.max_block_events))) {
     EventBlock b;
     b.first_key = plan.first_key;
@@ -248,58 +324,36 @@ Status Store::ScanEvents(const EventScanOptions& options,
     base::ResizeLarge(b.value, n);
     base::ResizeLarge(b.stay_key, n);
     std::vector<int32_t> text_slot(options.text_values ? n : 0, -1);
-    std::vector<std::string> text_pool;
-    if (n > 0) {
-      VIGIL_ASSIGN_OR_RETURN(
-          auto stmt,
-          conn.Prepare(fmt::format(
-              "SELECT subject_key, time, code_key, numeric_value, stay_key{} FROM event_data "
-              "WHERE subject_key BETWEEN {} AND {}{}",
-              options.text_values ? ", text_value" : "", plan.first_key, plan.last_key, filter)));
-      VIGIL_ASSIGN_OR_RETURN(auto result, stmt.ExecuteStreaming());
-      // Counting sort by subject: each row goes straight to its subject's next slot.
-      std::vector<size_t> next(b.offsets.begin(), b.offsets.end() - 1);
-      size_t subject_index = 0;
-      while (auto chunk = result.Next()) {
-        const int32_t* subject = chunk->Data<int32_t>(0);
-        const int64_t* time = chunk->Data<int64_t>(1);
-        const int32_t* code = chunk->Data<int32_t>(2);
-        const double* value = chunk->Data<double>(3);
-        const uint64_t* value_valid = chunk->Validity(3);
-        const int32_t* stay = chunk->Data<int32_t>(4);
-        const uint64_t* stay_valid = chunk->Validity(4);
-        for (size_t r = 0; r < chunk->size(); ++r) {
-          if (b.subject_keys[subject_index] != subject[r]) {
-            auto it = std::lower_bound(b.subject_keys.begin(), b.subject_keys.end(), subject[r]);
-            if (it == b.subject_keys.end() || *it != subject[r]) {
-              return base::DataLossError("event_data changed while it was being read");
-            }
-            subject_index = static_cast<size_t>(it - b.subject_keys.begin());
-          }
-          const size_t at = next[subject_index]++;
-          if (at >= b.offsets[subject_index + 1]) {
-            return base::DataLossError("event_data changed while it was being read");
-          }
-          b.time[at] = time[r];
-          b.code_key[at] = code[r];
-          b.value[at] = Valid(value_valid, r) ? value[r] : kNoValue;
-          b.stay_key[at] = Valid(stay_valid, r) ? stay[r] : EventBlock::kNoStay;
-          if (options.text_values && !chunk->IsNull(5, r)) {
-            text_slot[at] = static_cast<int32_t>(text_pool.size());
-            text_pool.emplace_back(chunk->GetString(5, r));
-          }
-        }
-      }
-      for (size_t s = 0; s < b.num_subjects(); ++s) {
-        if (next[s] != b.offsets[s + 1]) {
-          return base::DataLossError("event_data changed while it was being read");
-        }
-      }
+    // Parts of about equal event counts, each a run of whole subjects.
+    const size_t parts = std::clamp<size_t>(
+        std::min(max_parts, n / std::max<size_t>(1, options.min_events_per_thread)), 1,
+        std::max<size_t>(1, b.num_subjects()));
+    std::vector<ScanPart> part(parts);
+    for (size_t p = 0, s = 0; p < parts; ++p) {
+      part[p].subject_begin = s;
+      const size_t goal = n * (p + 1) / parts;
+      while (s < b.num_subjects() && (p + 1 == parts || b.offsets[s + 1] <= goal)) ++s;
+      if (s == part[p].subject_begin && s < b.num_subjects()) ++s;
+      part[p].subject_end = s;
     }
-    SortSubjects(b, text_slot);
-    for (size_t i = 0; i < text_slot.size(); ++i) {
-      if (text_slot[i] >= 0) {
-        b.texts.emplace_back(i, std::move(text_pool[static_cast<size_t>(text_slot[i])]));
+    while (workers.size() + 1 < parts) {
+      VIGIL_ASSIGN_OR_RETURN(duck::Connection c, NewConnection());
+      workers.push_back(std::move(c));
+    }
+    std::vector<std::thread> threads;
+    for (size_t p = 1; p < parts; ++p) {
+      threads.emplace_back([&, p] {
+        part[p].status = ReadPart(workers[p - 1], options, filter, b, part[p], text_slot);
+      });
+    }
+    part[0].status = ReadPart(conn, options, filter, b, part[0], text_slot);
+    for (auto& t : threads) t.join();
+    for (const ScanPart& p : part) VIGIL_RETURN_IF_ERROR(p.status);
+    for (ScanPart& p : part) {  // in index order: texts stay sorted by event index
+      for (size_t i = b.offsets[p.subject_begin]; i < b.offsets[p.subject_end]; ++i) {
+        if (!text_slot.empty() && text_slot[i] >= 0) {
+          b.texts.emplace_back(i, std::move(p.texts[static_cast<size_t>(text_slot[i])]));
+        }
       }
     }
     VIGIL_RETURN_IF_ERROR(fn(b));

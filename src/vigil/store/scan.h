@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "vigil/base/memory.h"
 #include "vigil/store/records.h"
 
 namespace vigil::store {
@@ -45,6 +46,11 @@ struct EventScanOptions {
   bool text_values = false;
   // Subjects are grouped into blocks of about this many events (a subject is never split).
   size_t max_block_events = 8'000'000;
+  // Threads that read a block, each its own run of subjects on its own connection (0: one per
+  // core, at most 8; one inside a write transaction, which other connections cannot see), and the
+  // fewest events a thread is given (a smaller block is read by fewer threads).
+  int threads = 0;
+  size_t min_events_per_thread = 200'000;
 };
 
 // The events of the subjects whose keys lie in [first_key, last_key], in columns of equal length.
@@ -58,10 +64,12 @@ struct EventBlock {
   int32_t last_key = 0;
   std::vector<int32_t> subject_keys;  // ascending
   std::vector<size_t> offsets;        // subject i's events: [offsets[i], offsets[i + 1])
-  std::vector<int64_t> time;          // microseconds since the Unix epoch, UTC
-  std::vector<int32_t> code_key;
-  std::vector<double> value;      // numeric_value; NaN when the event has none
-  std::vector<int32_t> stay_key;  // kNoStay when the event belongs to no stay
+  // Filled by the scan's reading threads, each writing its own subjects' slots first (so the
+  // vectors are not zeroed beforehand: base::UninitVector).
+  base::UninitVector<int64_t> time;  // microseconds since the Unix epoch, UTC
+  base::UninitVector<int32_t> code_key;
+  base::UninitVector<double> value;      // numeric_value; NaN when the event has none
+  base::UninitVector<int32_t> stay_key;  // kNoStay when the event belongs to no stay
   // Text values (only when EventScanOptions::text_values): (event index, text), by event index.
   std::vector<std::pair<size_t, std::string>> texts;
 

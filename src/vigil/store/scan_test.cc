@@ -77,6 +77,49 @@ class ScanTest : public ::testing::Test {
   int64_t run_ = 0;
 };
 
+// Several reading threads fill the same block as one: same subjects, events, order and texts.
+TEST_F(ScanTest, ThreadsReadTheSameBlockAsOne) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 37; ++i) ids.push_back(fmt::format("s{:02}", i));
+  Batch b = Subjects(ids);
+  for (int i = 0; i < 37; ++i) {
+    for (int k = 0; k < (i * 7) % 23 + 1; ++k) {  // uneven counts, hours out of order
+      const int hour = (k * 5 + i) % 17;
+      if (k % 4 == 0) {
+        AddEvent(b, ids[i], hour, "LOINC/67775-7", std::nullopt, fmt::format("t{}-{}", i, k));
+      } else {
+        AddEvent(b, ids[i], hour, "LOINC/8867-4", 60 + k);
+      }
+    }
+  }
+  Write(b);
+  EventScanOptions one;
+  one.text_values = true;
+  one.threads = 1;
+  const auto expected = Scan(one);
+  ASSERT_EQ(expected.size(), 1u);
+  EXPECT_EQ(expected[0].num_subjects(), 37u);
+  EXPECT_FALSE(expected[0].texts.empty());
+  for (int threads : {2, 3, 8}) {
+    EventScanOptions many = one;
+    many.threads = threads;
+    many.min_events_per_thread = 1;
+    const auto got = Scan(many);
+    ASSERT_EQ(got.size(), 1u);
+    EXPECT_EQ(got[0].subject_keys, expected[0].subject_keys) << threads;
+    EXPECT_EQ(got[0].offsets, expected[0].offsets) << threads;
+    EXPECT_EQ(got[0].time, expected[0].time) << threads;
+    EXPECT_EQ(got[0].code_key, expected[0].code_key) << threads;
+    EXPECT_EQ(got[0].stay_key, expected[0].stay_key) << threads;
+    ASSERT_EQ(got[0].value.size(), expected[0].value.size());
+    for (size_t i = 0; i < got[0].value.size(); ++i) {
+      EXPECT_TRUE(got[0].value[i] == expected[0].value[i] ||
+                  (std::isnan(got[0].value[i]) && std::isnan(expected[0].value[i])));
+    }
+    EXPECT_EQ(got[0].texts, expected[0].texts) << threads;
+  }
+}
+
 TEST_F(ScanTest, EmptyStoreGivesOneEmptyBlockCoveringEveryKey) {
   auto blocks = Scan({});
   ASSERT_EQ(blocks.size(), 1u);

@@ -1032,6 +1032,8 @@ Result<std::vector<Reject>> Store::GetRejects(std::optional<int64_t> run_id) {
 
 duck::Connection& Store::connection() { return *impl_->conn; }
 
+Result<duck::Connection> Store::NewConnection() { return impl_->db->Connect(); }
+
 Result<std::vector<std::vector<std::string>>> Store::QueryText(std::string_view sql) {
   VIGIL_ASSIGN_OR_RETURN(auto r, impl_->conn->Query(sql));
   std::vector<std::vector<std::string>> out;

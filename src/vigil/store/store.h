@@ -190,6 +190,9 @@ class Store {
   Store(std::filesystem::path path, std::unique_ptr<Impl> impl);
   base::Status EnsureKeys();
   duck::Connection& connection();
+  // Another connection to the same database (for reads on worker threads; it does not see the
+  // main connection's open transaction).
+  base::Result<duck::Connection> NewConnection();
 
   std::filesystem::path path_;
   std::unique_ptr<Impl> impl_;

@@ -225,8 +225,8 @@ class SpecParser {
     if (!list.IsSequence()) return r_.Error(list, "features.variables", "expected a list");
     std::set<std::string> seen;
     for (const auto& g : list) {
-      VIGIL_RETURN_IF_ERROR(
-          r_.CheckMap(g, "features.variables", {"codes", "stats", "windows", "window_stats"}));
+      VIGIL_RETURN_IF_ERROR(r_.CheckMap(g, "features.variables",
+                                        {"codes", "stats", "windows", "window_stats", "lookback"}));
       VariableGroup group;
       if (!g["codes"]) return r_.Error(g, "features.variables", "each group needs 'codes'");
       VIGIL_RETURN_IF_ERROR(Codes(g["codes"], "features.variables.codes", group.codes));
@@ -261,6 +261,23 @@ class SpecParser {
           group.windows.push_back(d);
         }
       }
+      if (g["lookback"]) {
+        VIGIL_ASSIGN_OR_RETURN(std::string lb,
+                               r_.String(g["lookback"], "features.variables.lookback"));
+        if (lb == "stay") {
+          group.lookback = GroupLookback::kStay;
+        } else if (lb == "all") {
+          group.lookback = GroupLookback::kAll;
+        } else {
+          group.lookback = GroupLookback::kDuration;
+          VIGIL_ASSIGN_OR_RETURN(group.lookback_duration,
+                                 r_.Duration(g["lookback"], "features.variables.lookback"));
+          if (group.lookback_duration <= base::Duration(0)) {
+            return r_.Error(g["lookback"], "features.variables.lookback",
+                            "must be longer than 0 (or stay, or all)");
+          }
+        }
+      }
       if (group.windows.empty() != group.window_stats.empty()) {
         return r_.Error(g, "features.variables",
                         "'windows' and 'window_stats' go together: give both or neither");
@@ -288,9 +305,9 @@ class SpecParser {
   }
 
   Status Features(const YAML::Node& n, const LabelSpec& label, FeatureSpec& f) {
-    VIGIL_RETURN_IF_ERROR(r_.CheckMap(
-        n, "features",
-        {"lookback", "variables", "time_in_stay", "demographics", "scores", "score_lookback"}));
+    VIGIL_RETURN_IF_ERROR(r_.CheckMap(n, "features",
+                                      {"lookback", "variables", "time_in_stay", "demographics",
+                                       "units", "scores", "score_lookback"}));
     if (n["lookback"]) {
       VIGIL_ASSIGN_OR_RETURN(std::string lb, r_.String(n["lookback"], "features.lookback"));
       if (lb != "stay") {
@@ -307,6 +324,18 @@ class SpecParser {
     if (n["demographics"]) {
       VIGIL_RETURN_IF_ERROR(
           Names(n["demographics"], "features.demographics", kDemographics, f.demographics));
+    }
+    if (n["units"]) {
+      if (!n["units"].IsSequence()) {
+        return r_.Error(n["units"], "features.units", "expected a list of care unit names");
+      }
+      for (const auto& u : n["units"]) {
+        VIGIL_ASSIGN_OR_RETURN(std::string unit, r_.String(u, "features.units"));
+        if (unit.empty() || std::find(f.units.begin(), f.units.end(), unit) != f.units.end()) {
+          return r_.Error(u, "features.units", "a unit name must be non-empty and listed once");
+        }
+        f.units.push_back(std::move(unit));
+      }
     }
     if (n["scores"])
       VIGIL_RETURN_IF_ERROR(Names(n["scores"], "features.scores", kScores, f.scores));

@@ -87,6 +87,11 @@ enum class Stat {
 std::string_view StatName(Stat s);
 std::optional<Stat> StatFromName(std::string_view name);
 
+// How far back a group's look-back statistics read: the task's look-back (FeatureSpec::lookback),
+// a duration of its own, the stay (since its start), or the subject's whole history before the
+// prediction time (e.g. chronic conditions recorded at an earlier admission).
+enum class GroupLookback { kTask, kDuration, kStay, kAll };
+
 // A group of variables (codes, or patterns such as "LOINC/*") with the statistics to compute over
 // the look-back (`stats`) and over each of `windows` (`window_stats`).
 struct VariableGroup {
@@ -94,14 +99,19 @@ struct VariableGroup {
   std::vector<Stat> stats;
   std::vector<Stat> window_stats;
   std::vector<base::Duration> windows;
+  GroupLookback lookback = GroupLookback::kTask;
+  base::Duration lookback_duration{0};  // with kDuration
 };
 
 struct FeatureSpec {
   // How far back `stats` look: nullopt means since the stay's start.
   std::optional<base::Duration> lookback;
   std::vector<VariableGroup> variables;
-  bool time_in_stay = true;                         // stay.hours_since_start
+  bool time_in_stay = true;               // stay.hours_since_start
   std::vector<std::string> demographics;  // age, sex, height, weight, time_in_hospital
+  // Care units (stays.unit, e.g. the PhysioNet 2012 ICU types CCU, CSRU, MICU, SICU): one
+  // indicator column each, stay.unit.NAME (empty when the stay's unit is unknown).
+  std::vector<std::string> units;
   std::vector<std::string> scores;                  // NEWS2, qSOFA, SIRS
   base::Duration score_lookback = base::Hours(24);  // inputs older than this are missing
 };
