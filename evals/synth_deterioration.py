@@ -101,9 +101,9 @@ def main():
     print(f"rows of held-out patients: {len(merged)} ({len(ids)} patients, "
           f"{y.sum()} positive rows); rows of training patients left out: {int(trained_mask.sum())}; "
           f"rows without a truth hour: {missing}")
-    print("AUROC model      %.3f (%.3f-%.3f)" % ((a_model,) + ci(boot_m)))
-    print("AUROC true risk  %.3f (%.3f-%.3f)" % ((a_truth,) + ci(boot_t)))
-    print("ratio model/true %.3f (%.3f-%.3f)  target >= 0.95" % ((a_model / a_truth,) + ci(boot_r)))
+    print("AUROC model      %.4f (%.3f-%.3f)" % ((a_model,) + ci(boot_m)))
+    print("AUROC true risk  %.4f (%.3f-%.3f)" % ((a_truth,) + ci(boot_t)))
+    print("ratio model/true %.4f (%.3f-%.3f)  target >= 0.95" % ((a_model / a_truth,) + ci(boot_r)))
 
 
 if __name__ == "__main__":
