@@ -22,6 +22,7 @@ struct TrainFlags {
   std::string registry = kDefaultRegistry;
   std::string model = "xgboost";
   std::string hyperparameters;
+  std::string test_fold;
   uint64_t seed = 1;
   int folds = 5;
   int threads = 0;
@@ -54,6 +55,22 @@ int Run(const TrainFlags& flags, const GlobalOptions& global) {
   if (!source.ok()) return ReportError(source.status(), /*usage=*/true);
   auto spec = task::ParseTaskSpec(source->text, source->file_name);
   if (!spec.ok()) return ReportError(spec.status(), /*usage=*/true);
+  std::string task_text = source->text;
+  if (!flags.test_fold.empty()) {
+    if (spec->split.method != task::SplitMethod::kStratified) {
+      return ReportError(
+          base::InvalidArgumentError("--test-fold applies to a stratified split (the task's is "
+                                     "temporal)"),
+          true);
+    }
+    if (base::Status s = task::SetTestFold(flags.test_fold, spec->split); !s.ok()) {
+      return ReportError(base::InvalidArgumentError("--test-fold: " + s.message()), true);
+    }
+    // The model folder keeps the task as given; this line records the override.
+    task_text += fmt::format(
+        "\n# vigil train --test-fold {}: the test patients are part {} of {} of this split\n",
+        flags.test_fold, spec->split.test_fold, spec->split.folds);
+  }
   auto kind = model::ParseModelKind(flags.model);
   if (!kind) {
     return ReportError(base::InvalidArgumentError("--model: expected xgboost or logistic"), true);
@@ -81,7 +98,7 @@ int Run(const TrainFlags& flags, const GlobalOptions& global) {
   if (!store.ok()) return ReportError(store.status());
   TerminalProgress progress(global.verbosity > 0);
   request.progress = [&](std::string_view line) { progress.Update(std::string(line)); };
-  auto r = workflow::TrainTask(**store, *spec, source->text, request);
+  auto r = workflow::TrainTask(**store, *spec, task_text, request);
   progress.Done();
   if (!r.ok()) return ReportError(r.status());
   if (global.verbosity > 0) {
@@ -130,6 +147,9 @@ void AddTrainCommand(CLI::App& app, const GlobalOptions& global, int& exit_code)
   sub->add_option("--folds", flags->folds, "Cross-validation folds (by patient)")
       ->capture_default_str()
       ->check(CLI::Range(2, 20));
+  sub->add_option("--test-fold", flags->test_fold,
+                  "K/N: test on part K of N of the task's stratified split instead of its "
+                  "test_fraction (outer cross-validation: run K = 1..N, evals/cross_validate.sh)");
   sub->add_option("--hyperparameters", flags->hyperparameters,
                   "A JSON file with one XGBoost hyperparameter set (max_depth, learning_rate, "
                   "min_child_weight, subsample, colsample_bytree, reg_lambda, reg_alpha, "

@@ -354,7 +354,8 @@ class SpecParser {
 
   Status Split(const YAML::Node& n, SplitSpec& s) {
     VIGIL_RETURN_IF_ERROR(r_.CheckMap(
-        n, "split", {"method", "test_fraction", "validation_fraction", "seed", "cutoff"}));
+        n, "split",
+        {"method", "test_fraction", "validation_fraction", "seed", "cutoff", "test_fold"}));
     if (n["method"]) {
       VIGIL_ASSIGN_OR_RETURN(std::string m, r_.String(n["method"], "split.method"));
       if (m == "stratified") {
@@ -392,6 +393,20 @@ class SpecParser {
     }
     if (s.method == SplitMethod::kStratified && s.cutoff) {
       return r_.Error(n["cutoff"], "split.cutoff", "is used only with 'method: temporal'");
+    }
+    if (n["test_fold"]) {
+      VIGIL_ASSIGN_OR_RETURN(std::string fold, r_.String(n["test_fold"], "split.test_fold"));
+      if (Status st = SetTestFold(fold, s); !st.ok()) {
+        return r_.Error(n["test_fold"], "split.test_fold", st.message());
+      }
+      if (n["test_fraction"]) {
+        return r_.Error(n["test_fold"], "split.test_fold",
+                        "give test_fold or test_fraction, not both");
+      }
+      if (s.method != SplitMethod::kStratified) {
+        return r_.Error(n["test_fold"], "split.test_fold",
+                        "is used only with 'method: stratified'");
+      }
     }
     return Status::Ok();
   }
@@ -478,6 +493,21 @@ Result<TaskSpec> ParseTaskSpec(std::string_view yaml, std::string_view file_name
   } catch (const YAML::Exception& e) {
     return reader.ErrorAt(e.mark, e.msg);
   }
+}
+
+base::Status SetTestFold(std::string_view k_of_n, SplitSpec& spec) {
+  const size_t slash = k_of_n.find('/');
+  const auto k = base::ParseInt64(k_of_n.substr(0, slash));
+  const auto n =
+      slash == std::string_view::npos ? std::nullopt : base::ParseInt64(k_of_n.substr(slash + 1));
+  if (!k || !n || *n < 2 || *n > 100 || *k < 1 || *k > *n) {
+    return base::InvalidArgumentError(
+        "expected K/N: test on part K of N (2 <= N <= 100, 1 <= K <= N), e.g. 2/5");
+  }
+  spec.folds = static_cast<int>(*n);
+  spec.test_fold = static_cast<int>(*k);
+  spec.test_fraction = 1.0 / static_cast<double>(*n);
+  return base::Status::Ok();
 }
 
 }  // namespace vigil::task

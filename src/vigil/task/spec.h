@@ -124,7 +124,16 @@ struct SplitSpec {
   double validation_fraction = 0.0;
   uint64_t seed = 42;
   std::optional<base::Instant> cutoff;  // kTemporal: train before, test at or after
+  // Outer cross-validation (YAML `test_fold: K/N`, or `vigil train --test-fold K/N`): with
+  // folds > 0, each stratum's shuffled patients are cut into `folds` equal parts and part
+  // `test_fold` (1-based) is the test set, in place of test_fraction. The parts of one seed
+  // partition the patients, so N runs with K = 1..N test every patient exactly once.
+  int folds = 0;
+  int test_fold = 0;
 };
+
+// Parses "K/N" (1 <= K <= N, 2 <= N <= 100) into spec.test_fold and spec.folds.
+base::Status SetTestFold(std::string_view k_of_n, SplitSpec& spec);
 
 // How a model for the task is judged (docs/tasks.md, "Evaluation"): the rule that picks its
 // operating threshold, the challenge scores that apply, and the baseline scores it is compared

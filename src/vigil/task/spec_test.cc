@@ -114,6 +114,14 @@ TEST(SpecTest, RejectsContradictionsAndLeaks) {
       std::string(kMinimal) + "split:\n  method: temporal\n  cutoff: 2021-06-01\n", "t.yaml");
   ASSERT_TRUE(temporal.ok()) << temporal.status().ToString();
   EXPECT_EQ(temporal->split.cutoff, base::MakeInstant(2021, 6, 1));
+  auto fold = ParseTaskSpec(std::string(kMinimal) + "split:\n  test_fold: 2/5\n", "t.yaml");
+  ASSERT_TRUE(fold.ok()) << fold.status().ToString();
+  EXPECT_EQ(fold->split.folds, 5);
+  EXPECT_EQ(fold->split.test_fold, 2);
+  EXPECT_THAT(ErrorOf(std::string(kMinimal) + "split:\n  test_fold: 6/5\n"),
+              HasSubstr("t.yaml:14:14: split.test_fold: expected K/N"));
+  EXPECT_THAT(ErrorOf(std::string(kMinimal) + "split:\n  test_fold: 1/5\n  test_fraction: 0.2\n"),
+              HasSubstr("not both"));
 }
 
 TEST(SpecTest, CodePatterns) {

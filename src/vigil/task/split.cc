@@ -36,12 +36,20 @@ void Shuffle(std::vector<size_t>& v, SplitMix64& rng) {
   for (size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[rng.Next() % i]);
 }
 
-// Cuts `group` (subject indices, shuffled) into test, validation, and the rest (training).
-void Cut(std::vector<size_t>& group, double test, double validation, SplitMix64& rng,
-         std::vector<SubjectInfo>& subjects) {
+// Cuts `group` (subject indices, shuffled) into test, validation, and the rest (training). With
+// folds > 0 the test set is part `test_fold` of `folds` equal parts of the shuffled group, and
+// validation follows it (wrapping around).
+void Cut(std::vector<size_t>& group, double test, double validation, int folds, int test_fold,
+         SplitMix64& rng, std::vector<SubjectInfo>& subjects) {
   Shuffle(group, rng);
   const auto n = static_cast<double>(group.size());
-  const auto n_test = static_cast<size_t>(std::llround(n * test));
+  auto n_test = static_cast<size_t>(std::llround(n * test));
+  if (folds > 0) {
+    const auto begin = static_cast<size_t>(std::llround(n * (test_fold - 1) / folds));
+    const auto end = static_cast<size_t>(std::llround(n * test_fold / folds));
+    std::rotate(group.begin(), group.begin() + static_cast<ptrdiff_t>(begin), group.end());
+    n_test = end - begin;
+  }
   const auto n_val = static_cast<size_t>(std::llround(n * validation));
   for (size_t i = 0; i < group.size(); ++i) {
     subjects[group[i]].side = i < n_test           ? SplitSide::kTest
@@ -51,13 +59,13 @@ void Cut(std::vector<size_t>& group, double test, double validation, SplitMix64&
 }
 
 // Stratified by "any positive row": positives and negatives are cut separately.
-void Stratify(const std::vector<size_t>& eligible, double test, double validation, uint64_t seed,
-              std::vector<SubjectInfo>& subjects) {
+void Stratify(const std::vector<size_t>& eligible, double test, double validation, int folds,
+              int test_fold, uint64_t seed, std::vector<SubjectInfo>& subjects) {
   std::vector<size_t> groups[2];
   for (size_t i : eligible) groups[subjects[i].positive ? 1 : 0].push_back(i);
   for (int g = 0; g < 2; ++g) {
     SplitMix64 rng(seed * 2 + static_cast<uint64_t>(g));
-    Cut(groups[g], test, validation, rng, subjects);
+    Cut(groups[g], test, validation, folds, test_fold, rng, subjects);
   }
 }
 
@@ -100,7 +108,8 @@ base::Result<Split> SplitRows(const SplitSpec& spec, std::span<const std::string
             [&](size_t a, size_t b) { return subjects[a].id < subjects[b].id; });
 
   if (spec.method == SplitMethod::kStratified) {
-    Stratify(order, spec.test_fraction, spec.validation_fraction, spec.seed, subjects);
+    Stratify(order, spec.test_fraction, spec.validation_fraction, spec.folds, spec.test_fold,
+             spec.seed, subjects);
   } else {
     std::vector<size_t> before;
     for (size_t i : order) {
@@ -111,7 +120,7 @@ base::Result<Split> SplitRows(const SplitSpec& spec, std::span<const std::string
       }
     }
     // Validation patients come from the training period.
-    Stratify(before, 0.0, spec.validation_fraction, spec.seed, subjects);
+    Stratify(before, 0.0, spec.validation_fraction, 0, 0, spec.seed, subjects);
   }
 
   Split out;

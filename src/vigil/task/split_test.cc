@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <random>
 #include <set>
@@ -50,6 +51,44 @@ void ExpectPatientDisjoint(const Rows& r, const Split& split) {
     if (split.row_side[i] != SplitSide::kDropped) sides[r.ids[i]].insert(split.row_side[i]);
   }
   for (const auto& [id, s] : sides) EXPECT_EQ(s.size(), 1u) << id;
+}
+
+// test_fold K/N for K = 1..N: every patient is tested exactly once, each run is patient-disjoint,
+// and each stratum's parts differ by at most one patient.
+TEST(SplitTest, TestFoldsPartitionThePatients) {
+  Rows r = RandomRows(7, 503);
+  std::map<std::string, int> tested;
+  std::vector<int64_t> positives;
+  for (int k = 1; k <= 5; ++k) {
+    SplitSpec spec;
+    spec.validation_fraction = 0.1;
+    ASSERT_TRUE(SetTestFold(std::to_string(k) + "/5", spec).ok());
+    EXPECT_EQ(spec.folds, 5);
+    EXPECT_EQ(spec.test_fold, k);
+    auto split = SplitRows(spec, r.ids, r.times, r.labels);
+    ASSERT_TRUE(split.ok());
+    ExpectPatientDisjoint(r, *split);
+    std::set<std::string> test_ids;
+    for (size_t i = 0; i < r.ids.size(); ++i) {
+      if (split->row_side[i] == SplitSide::kTest) test_ids.insert(r.ids[i]);
+    }
+    for (const auto& id : test_ids) ++tested[id];
+    EXPECT_NEAR(static_cast<double>(split->counts.subjects[static_cast<int>(SplitSide::kTest)]),
+                503 / 5.0, 2);
+    EXPECT_GT(split->counts.subjects[static_cast<int>(SplitSide::kValidation)], 0);
+    positives.push_back(split->counts.positive_rows[static_cast<int>(SplitSide::kTest)]);
+  }
+  EXPECT_EQ(tested.size(), 503u);
+  for (const auto& [id, times] : tested) EXPECT_EQ(times, 1) << id;
+  const auto [lo, hi] = std::minmax_element(positives.begin(), positives.end());
+  EXPECT_LE(*hi - *lo, 1);  // one positive row per positive patient
+
+  SplitSpec bad;
+  EXPECT_FALSE(SetTestFold("6/5", bad).ok());
+  EXPECT_FALSE(SetTestFold("0/5", bad).ok());
+  EXPECT_FALSE(SetTestFold("1/1", bad).ok());
+  EXPECT_FALSE(SetTestFold("2", bad).ok());
+  EXPECT_FALSE(SetTestFold("a/b", bad).ok());
 }
 
 TEST(SplitTest, StratifiedIsPatientDisjointDeterministicAndStratified) {
