@@ -177,5 +177,27 @@ TEST(HyperparametersTest, ParsesOneCandidateAndRejectsUnknownKeys) {
   EXPECT_FALSE(ParseXgboostParams("[1]").ok());
 }
 
+// Outer cross-validation: with test_fold K/3, the three models' test patients together are every
+// patient of the cohort, once.
+TEST_F(WorkflowTest, TestFoldsTestEveryPatientOnce) {
+  int64_t tested = 0;
+  for (int k = 1; k <= 3; ++k) {
+    task::TaskSpec spec = *spec_;
+    ASSERT_TRUE(task::SetTestFold(std::to_string(k) + "/3", spec.split).ok());
+    TrainRequest r;
+    r.out = dir_->path() / ("fold" + std::to_string(k));
+    r.kind = model::ModelKind::kLogistic;
+    r.folds = 2;
+    r.bootstrap = 0;
+    r.threads = 2;
+    auto t = TrainTask(*store_, spec, *yaml_, r);
+    ASSERT_TRUE(t.ok()) << t.status().ToString();
+    EXPECT_EQ(t->patients_train + t->patients_test,
+              trained_->patients_train + trained_->patients_test);
+    tested += t->patients_test;
+  }
+  EXPECT_EQ(tested, trained_->patients_train + trained_->patients_test);
+}
+
 }  // namespace
 }  // namespace vigil::workflow
