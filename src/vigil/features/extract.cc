@@ -7,7 +7,9 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
+#include <future>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "vigil/base/memory.h"
@@ -286,19 +288,37 @@ Result<Extraction> ExtractFeatures(store::Store& store, const task::TaskSpec& sp
   VIGIL_ASSIGN_OR_RETURN(auto codes, store.ListCodes());
   const task::TaskPlan plan = task::TaskPlan::Create(spec, codes);
   VIGIL_ASSIGN_OR_RETURN(FeatureLayout layout, FeatureLayout::Create(spec, codes, plan));
-  VIGIL_ASSIGN_OR_RETURN(auto subjects, store.ListSubjects());
-  VIGIL_ASSIGN_OR_RETURN(auto stays, store.ListStays());
-
-  Extractor extractor(plan, layout, subjects, stays, options);
+  // Subjects and stays are read on connections of their own while the scan counts and reads the
+  // events on the store's (both are mostly DuckDB latency): the extractor starts with the first
+  // block. Inside a write transaction everything runs on the store's connection, in turn.
+  std::future<Result<store::SubjectsAndStays>> pending;
+  std::optional<Result<store::SubjectsAndStays>> lists;
+  if (store.in_transaction()) {
+    lists = store.ListSubjectsAndStays();
+  } else {
+    pending = std::async(std::launch::async, [&store] { return store.ListSubjectsAndStays(); });
+  }
+  std::optional<Extractor> extractor;
+  auto start = [&]() -> Status {
+    if (extractor) return Status::Ok();
+    if (!lists) lists = pending.get();
+    VIGIL_RETURN_IF_ERROR(lists->status());
+    extractor.emplace(plan, layout, (*lists)->subjects, (*lists)->stays, options);
+    return Status::Ok();
+  };
   store::EventScanOptions scan;
   scan.code_keys = layout.code_keys();
   scan.text_values = layout.needs_text();
   scan.max_block_events = options.max_block_events;
-  VIGIL_RETURN_IF_ERROR(store.ScanEvents(scan, [&extractor](store::EventBlock& block) {
-    extractor.Block(block);
+  Status scanned = store.ScanEvents(scan, [&](store::EventBlock& block) {
+    VIGIL_RETURN_IF_ERROR(start());
+    extractor->Block(block);
     return Status::Ok();
-  }));
-  Extraction result = extractor.Finish();
+  });
+  if (pending.valid()) pending.wait();  // the reader never outlives this call
+  VIGIL_RETURN_IF_ERROR(scanned);
+  VIGIL_RETURN_IF_ERROR(start());
+  Extraction result = extractor->Finish();
   result.absent_codes = layout.absent_codes();
   return result;
 }

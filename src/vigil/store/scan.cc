@@ -227,9 +227,11 @@ Result<std::vector<CodeEntry>> Store::ListCodes() {
   return out;
 }
 
-Result<std::vector<SubjectEntry>> Store::ListSubjects() {
-  VIGIL_ASSIGN_OR_RETURN(
-      auto stmt, connection().Prepare("SELECT subject_key, subject_id, source, sex, birth_date, "
+namespace {
+
+Result<std::vector<SubjectEntry>> ReadSubjects(duck::Connection& conn) {
+  VIGIL_ASSIGN_OR_RETURN(auto stmt,
+                         conn.Prepare("SELECT subject_key, subject_id, source, sex, birth_date, "
                                       "race, ethnicity FROM subjects ORDER BY subject_key"));
   VIGIL_ASSIGN_OR_RETURN(auto r, stmt.ExecuteStreaming());
   std::vector<SubjectEntry> out;
@@ -248,13 +250,13 @@ Result<std::vector<SubjectEntry>> Store::ListSubjects() {
   return out;
 }
 
-Result<std::vector<StayEntry>> Store::ListStays() {
+Result<std::vector<StayEntry>> ReadStays(duck::Connection& conn) {
   VIGIL_ASSIGN_OR_RETURN(
       auto stmt,
-      connection().Prepare("SELECT stay_key, subject_key, stay_id, subject_id, kind, start_time, "
-                           "end_time, hospital_admit, age_years, height_cm, weight_kg, unit, "
-                           "disposition, type, location, source FROM stays "
-                           "ORDER BY subject_key, start_time NULLS LAST, stay_id"));
+      conn.Prepare("SELECT stay_key, subject_key, stay_id, subject_id, kind, start_time, "
+                   "end_time, hospital_admit, age_years, height_cm, weight_kg, unit, "
+                   "disposition, type, location, source FROM stays "
+                   "ORDER BY subject_key, start_time NULLS LAST, stay_id"));
   VIGIL_ASSIGN_OR_RETURN(auto r, stmt.ExecuteStreaming());
   std::vector<StayEntry> out;
   while (auto c = r.Next()) {
@@ -279,6 +281,32 @@ Result<std::vector<StayEntry>> Store::ListStays() {
       y.source = c->GetString(15, i);
     }
   }
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<SubjectEntry>> Store::ListSubjects() { return ReadSubjects(connection()); }
+
+Result<std::vector<StayEntry>> Store::ListStays() { return ReadStays(connection()); }
+
+Result<SubjectsAndStays> Store::ListSubjectsAndStays() {
+  SubjectsAndStays out;
+  if (in_transaction_) {  // other connections would not see the transaction's rows
+    VIGIL_ASSIGN_OR_RETURN(out.subjects, ListSubjects());
+    VIGIL_ASSIGN_OR_RETURN(out.stays, ListStays());
+    return out;
+  }
+  VIGIL_ASSIGN_OR_RETURN(duck::Connection subjects_conn, NewConnection());
+  VIGIL_ASSIGN_OR_RETURN(duck::Connection stays_conn, NewConnection());
+  Result<std::vector<SubjectEntry>> subjects = base::InternalError("not read");
+  std::thread reader([&] { subjects = ReadSubjects(subjects_conn); });
+  Result<std::vector<StayEntry>> stays = ReadStays(stays_conn);
+  reader.join();
+  VIGIL_RETURN_IF_ERROR(subjects.status());
+  VIGIL_RETURN_IF_ERROR(stays.status());
+  out.subjects = std::move(*subjects);
+  out.stays = std::move(*stays);
   return out;
 }
 

@@ -39,6 +39,11 @@ struct StayEntry {
   Stay stay;
 };
 
+struct SubjectsAndStays {
+  std::vector<SubjectEntry> subjects;
+  std::vector<StayEntry> stays;
+};
+
 struct EventScanOptions {
   // Only events with these code keys; nullopt reads every code.
   std::optional<std::vector<int32_t>> code_keys;

@@ -120,6 +120,32 @@ TEST_F(ScanTest, ThreadsReadTheSameBlockAsOne) {
   }
 }
 
+// The concurrent read gives the same lists as ListSubjects and ListStays, inside a transaction too.
+TEST_F(ScanTest, SubjectsAndStaysTogetherEqualTheSeparateLists) {
+  Write(Subjects({"c", "a", "b"}));
+  for (bool in_transaction : {false, true}) {
+    if (in_transaction) {
+      ASSERT_TRUE(store_->BeginTransaction().ok());
+    }
+    auto both = store_->ListSubjectsAndStays();
+    ASSERT_TRUE(both.ok()) << both.status().ToString();
+    auto subjects = store_->ListSubjects();
+    auto stays = store_->ListStays();
+    ASSERT_TRUE(subjects.ok() && stays.ok());
+    ASSERT_EQ(both->subjects.size(), 3u);
+    ASSERT_EQ(both->stays.size(), 3u);
+    for (size_t i = 0; i < 3; ++i) {
+      EXPECT_EQ(both->subjects[i].subject_key, (*subjects)[i].subject_key);
+      EXPECT_EQ(both->subjects[i].subject.subject_id, (*subjects)[i].subject.subject_id);
+      EXPECT_EQ(both->stays[i].stay_key, (*stays)[i].stay_key);
+      EXPECT_EQ(both->stays[i].stay.stay_id, (*stays)[i].stay.stay_id);
+    }
+    if (in_transaction) {
+      ASSERT_TRUE(store_->CommitTransaction().ok());
+    }
+  }
+}
+
 TEST_F(ScanTest, EmptyStoreGivesOneEmptyBlockCoveringEveryKey) {
   auto blocks = Scan({});
   ASSERT_EQ(blocks.size(), 1u);

@@ -179,6 +179,9 @@ class Store {
   base::Result<std::vector<SubjectEntry>> ListSubjects();
   // Every stay with its keys, by subject_key, then start time (unknown last), then stay_id.
   base::Result<std::vector<StayEntry>> ListStays();
+  // Both lists, read at the same time on connections of their own (outside a write transaction),
+  // so it may run while another thread uses the store (e.g. ScanEvents).
+  base::Result<SubjectsAndStays> ListSubjectsAndStays();
   // Calls `fn` once per EventBlock, in ascending key order (at least once, even for an empty
   // store). Stops at the first error `fn` returns and returns it. The block is the callee's to
   // keep (it may move from it).
