@@ -5,6 +5,7 @@
 #include <chrono>
 #include <functional>
 #include <nlohmann/json.hpp>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "vigil/base/file.h"
@@ -110,6 +111,15 @@ Status AppendAll(duck::Appender& appender, const std::vector<duckdb_type>& types
   }
   VIGIL_RETURN_IF_ERROR(appender.Append(chunk));
   return appender.Flush();
+}
+
+// Runs `sql` once over `sources`, which it reads as the table appended_data(source VARCHAR).
+Status RunWithSources(duck::Connection& conn, std::string_view sql,
+                      const std::vector<std::string>& sources) {
+  VIGIL_ASSIGN_OR_RETURN(auto app, conn.CreateQueryAppender(sql, {kVarchar}, {"source"}));
+  return AppendAll(
+      app, {kVarchar}, sources,
+      [](duck::AppendChunk& c, size_t r, const std::string& source) { c.SetString(0, r, source); });
 }
 
 constexpr duckdb_type kInteger = DUCKDB_TYPE_INTEGER;
@@ -362,11 +372,7 @@ Status DeleteSources(duck::Connection& conn, const std::vector<std::string>& sou
        {"DELETE FROM event_data WHERE source_key IN (SELECT s.source_key FROM sources s JOIN "
         "appended_data a ON s.source = a.source)",
         "DELETE FROM sources WHERE source IN (SELECT source FROM appended_data)"}) {
-    VIGIL_ASSIGN_OR_RETURN(auto app, conn.CreateQueryAppender(sql, {kVarchar}, {"source"}));
-    VIGIL_RETURN_IF_ERROR(AppendAll(app, {kVarchar}, sources,
-                                    [](duck::AppendChunk& c, size_t r, const std::string& source) {
-                                      c.SetString(0, r, source);
-                                    }));
+    VIGIL_RETURN_IF_ERROR(RunWithSources(conn, sql, sources));
   }
   return Status::Ok();
 }
@@ -433,15 +439,9 @@ const std::vector<std::string> kVersionNames = {"source", "version_id", "last_up
 Status WriteVersions(duck::Connection& conn, const std::vector<RecordVersion>& versions,
                      const std::vector<std::string>& replace_sources) {
   if (!replace_sources.empty()) {
-    VIGIL_ASSIGN_OR_RETURN(
-        auto doomed,
-        conn.CreateQueryAppender(
-            "DELETE FROM record_versions WHERE source IN (SELECT source FROM appended_data)",
-            {kVarchar}, {"source"}));
-    VIGIL_RETURN_IF_ERROR(AppendAll(doomed, {kVarchar}, replace_sources,
-                                    [](duck::AppendChunk& c, size_t r, const std::string& source) {
-                                      c.SetString(0, r, source);
-                                    }));
+    VIGIL_RETURN_IF_ERROR(RunWithSources(
+        conn, "DELETE FROM record_versions WHERE source IN (SELECT source FROM appended_data)",
+        replace_sources));
   }
   if (versions.empty()) return Status::Ok();
   VIGIL_ASSIGN_OR_RETURN(auto app, conn.CreateAppender("record_versions"));
@@ -829,15 +829,6 @@ Status ForEachVersionRow(duck::QueryResult& r, const std::function<void(RecordVe
 
 }  // namespace
 
-Result<std::unordered_map<std::string, RecordVersion>> Store::RecordVersions() {
-  std::unordered_map<std::string, RecordVersion> out;
-  VIGIL_RETURN_IF_ERROR(ForEachRecordVersion([&out](RecordVersion& v) {
-    std::string source = v.source;
-    out.emplace(std::move(source), std::move(v));
-  }));
-  return out;
-}
-
 Status Store::ForEachRecordVersion(const std::function<void(RecordVersion&)>& fn) {
   VIGIL_ASSIGN_OR_RETURN(
       auto r, impl_->conn->Query(fmt::format("SELECT {} FROM record_versions", kVersionColumns)));
@@ -852,16 +843,8 @@ Result<std::vector<RecordVersion>> Store::RecordVersionsOf(
   VIGIL_RETURN_IF_ERROR(
       conn.Exec("CREATE TEMP TABLE IF NOT EXISTS vigil_version_lookup (source VARCHAR)"));
   VIGIL_RETURN_IF_ERROR(conn.Exec("DELETE FROM vigil_version_lookup"));
-  {
-    VIGIL_ASSIGN_OR_RETURN(auto app,
-                           conn.CreateQueryAppender(
-                               "INSERT INTO vigil_version_lookup SELECT source FROM appended_data",
-                               {kVarchar}, {"source"}));
-    VIGIL_RETURN_IF_ERROR(AppendAll(app, {kVarchar}, sources,
-                                    [](duck::AppendChunk& c, size_t r, const std::string& source) {
-                                      c.SetString(0, r, source);
-                                    }));
-  }
+  VIGIL_RETURN_IF_ERROR(RunWithSources(
+      conn, "INSERT INTO vigil_version_lookup SELECT source FROM appended_data", sources));
   VIGIL_ASSIGN_OR_RETURN(
       auto r, conn.Query(fmt::format("SELECT {} FROM record_versions WHERE source IN (SELECT "
                                      "DISTINCT source FROM vigil_version_lookup)",

@@ -20,7 +20,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -150,8 +149,6 @@ class Store {
   // Stays whose disposition is known (an outcome was recorded for them).
   base::Result<std::unordered_set<std::string>> StayIdsWithDisposition();
   base::Result<std::unordered_set<std::string>> SubjectIds();
-  // Every row of record_versions, by source.
-  base::Result<std::unordered_map<std::string, RecordVersion>> RecordVersions();
   // Calls `fn` for every row of record_versions, streamed (nothing is kept in memory).
   base::Status ForEachRecordVersion(const std::function<void(RecordVersion&)>& fn);
   // The rows of record_versions for `sources` (those that have one; any order). One join query,

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
 
 #include "vigil/base/file.h"
 #include "vigil/store/duck.h"
@@ -14,6 +15,19 @@ namespace {
 
 using base::Hours;
 using base::MakeInstant;
+
+// Every row of record_versions, by source (a source twice would show as fewer entries than rows).
+std::map<std::string, RecordVersion> Versions(Store& s) {
+  std::map<std::string, RecordVersion> out;
+  int rows = 0;
+  EXPECT_TRUE(s.ForEachRecordVersion([&](RecordVersion& v) {
+                 ++rows;
+                 std::string source = v.source;
+                 out.emplace(std::move(source), std::move(v));
+               }).ok());
+  EXPECT_EQ(static_cast<size_t>(rows), out.size()) << "a source has two rows";
+  return out;
+}
 
 Batch OneStayBatch(const std::string& id, const std::string& file_hash) {
   Batch b;
@@ -333,9 +347,7 @@ TEST(StoreTest, MigratesAVersion1StoreAndKeepsItsData) {
   ASSERT_TRUE(events.ok());
   ASSERT_EQ(events->size(), 1u);
   EXPECT_EQ((*events)[0], (std::vector<std::string>{"old", "80"}));
-  auto versions = (*store)->RecordVersions();
-  ASSERT_TRUE(versions.ok());
-  EXPECT_TRUE(versions->empty());
+  EXPECT_TRUE(Versions(**store).empty());
 }
 
 TEST(StoreTest, RecordVersionsRoundTrip) {
@@ -352,12 +364,11 @@ TEST(StoreTest, RecordVersionsRoundTrip) {
   update.record_versions.push_back({"Observation/1", "4", std::nullopt, ""});
   update.replace_sources.push_back("Observation/1");
   ASSERT_TRUE((*store)->WriteBatch(*run, update).ok());
-  auto versions = (*store)->RecordVersions();
-  ASSERT_TRUE(versions.ok());
-  ASSERT_EQ(versions->size(), 2u);
-  EXPECT_EQ(versions->at("Observation/1").version_id, "4");
-  EXPECT_FALSE(versions->at("Observation/1").last_updated.has_value());
-  EXPECT_EQ(versions->at("Observation/2").content_hash, "abc");
+  const auto versions = Versions(**store);
+  ASSERT_EQ(versions.size(), 2u);
+  EXPECT_EQ(versions.at("Observation/1").version_id, "4");
+  EXPECT_FALSE(versions.at("Observation/1").last_updated.has_value());
+  EXPECT_EQ(versions.at("Observation/2").content_hash, "abc");
 }
 
 TEST(StoreTest, RecordVersionsOfReturnsOnlyTheAskedSourcesAndSeesAnOpenTransaction) {
