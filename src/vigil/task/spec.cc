@@ -504,6 +504,10 @@ base::Status SetTestFold(std::string_view k_of_n, SplitSpec& spec) {
     return base::InvalidArgumentError(
         "expected K/N: test on part K of N (2 <= N <= 100, 1 <= K <= N), e.g. 2/5");
   }
+  if (1.0 / static_cast<double>(*n) + spec.validation_fraction >= 1) {
+    return base::InvalidArgumentError(
+        "one part of N plus validation_fraction must stay below 1: use more parts");
+  }
   spec.folds = static_cast<int>(*n);
   spec.test_fold = static_cast<int>(*k);
   spec.test_fraction = 1.0 / static_cast<double>(*n);

@@ -132,7 +132,8 @@ struct SplitSpec {
   int test_fold = 0;
 };
 
-// Parses "K/N" (1 <= K <= N, 2 <= N <= 100) into spec.test_fold and spec.folds.
+// Parses "K/N" (1 <= K <= N, 2 <= N <= 100) into spec.test_fold and spec.folds; InvalidArgument
+// also when one part of N and spec.validation_fraction would leave no patient to train on.
 base::Status SetTestFold(std::string_view k_of_n, SplitSpec& spec);
 
 // How a model for the task is judged (docs/tasks.md, "Evaluation"): the rule that picks its

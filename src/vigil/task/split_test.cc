@@ -89,6 +89,9 @@ TEST(SplitTest, TestFoldsPartitionThePatients) {
   EXPECT_FALSE(SetTestFold("1/1", bad).ok());
   EXPECT_FALSE(SetTestFold("2", bad).ok());
   EXPECT_FALSE(SetTestFold("a/b", bad).ok());
+  bad.validation_fraction = 0.6;  // half the patients tested, 60 % validating: nothing would train
+  EXPECT_FALSE(SetTestFold("1/2", bad).ok());
+  EXPECT_TRUE(SetTestFold("1/5", bad).ok());
 }
 
 TEST(SplitTest, StratifiedIsPatientDisjointDeterministicAndStratified) {
