@@ -16,33 +16,14 @@ model's own operating threshold, chosen inside its training folds); the PhysioNe
 utility of the alerts (per-row utilities from bench/e2e_python.py, the challenge's own formulas).
 evals/cross_validate.sh runs the whole procedure.
 """
-import hashlib
-import json
 import os
 import sys
 
 import numpy as np
 import pandas as pd
 
-
-def auroc(score, label):
-    order = np.argsort(score, kind="mergesort")
-    s = score[order]
-    y = label[order]
-    ranks = np.empty(len(s))
-    i, n = 0, len(s)
-    while i < n:  # average ranks for ties
-        j = i
-        while j + 1 < n and s[j + 1] == s[i]:
-            j += 1
-        ranks[i:j + 1] = (i + j) / 2.0 + 1
-        i = j + 1
-    pos = y == 1
-    n_pos = pos.sum()
-    n_neg = n - n_pos
-    if n_pos == 0 or n_neg == 0:
-        return float("nan")
-    return (ranks[pos].sum() - n_pos * (n_pos + 1) / 2.0) / (n_pos * n_neg)
+import heldout
+from heldout import auroc, interval
 
 
 def event2(prob, label, deciles=10, epsilon=0.001):
@@ -63,20 +44,10 @@ def event2(prob, label, deciles=10, epsilon=0.001):
 
 
 def held_out(directory, k):
-    model = os.path.join(directory, f"fold_{k}")
-    with open(os.path.join(model, "training_patients.json")) as f:
-        trained = json.load(f)
-    salt, digests = trained["salt"], set(trained["digests"])
-
-    def was_trained(pid):
-        return hashlib.sha256((salt + "\x1f" + pid).encode()).hexdigest()[:24] in digests
-
-    p = pd.read_csv(os.path.join(directory, f"fold_{k}.csv"),
-                    dtype={"subject_id": str, "stay_id": str})
-    p = p[p["label"].notna()]
-    p = p[~p["subject_id"].map(was_trained)].copy()
-    p["fold"] = k
-    return p
+    rows, _ = heldout.held_out_rows(os.path.join(directory, f"fold_{k}.csv"),
+                                    os.path.join(directory, f"fold_{k}"))
+    rows["fold"] = k
+    return rows
 
 
 def main():
@@ -104,12 +75,6 @@ def main():
         print(f"  fold {k}: {len(f)} rows, {f['subject_id'].nunique()} patients, AUROC "
               f"{auroc(f['probability'].to_numpy(), f['label'].to_numpy().astype(int)):.4f}")
 
-    rng = np.random.default_rng(20240601)
-    ids, inverse = np.unique(patients, return_inverse=True)
-    rows_of = [[] for _ in ids]
-    for r, k in enumerate(inverse):
-        rows_of[k].append(r)
-    rows_of = [np.array(r) for r in rows_of]
     boot_auc, boot_e1, boot_u = [], [], []
     if utility:
         sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bench"))
@@ -122,26 +87,22 @@ def main():
         ppv = tp / int(aa.sum()) if aa.sum() > 0 else float("nan")
         return se, ppv, min(se, ppv)
 
-    for _ in range(200):
-        idx = np.concatenate([rows_of[k] for k in rng.integers(0, len(ids), len(ids))])
+    for idx in heldout.patient_resamples(patients):
         boot_auc.append(auroc(prob[idx], y[idx]))
         boot_e1.append(e1(y[idx], alert[idx])[2])
         if utility:
             boot_u.append(e2e_python.normalized_utility(alert[idx], if_alert[idx], if_no[idx],
                                                         best[idx]))
 
-    def ci(v):
-        return np.nanpercentile(v, 2.5), np.nanpercentile(v, 97.5)
-
     se, ppv, event1 = e1(y, alert)
-    print("AUROC            %.4f (%.3f-%.3f)" % ((auroc(prob, y),) + ci(boot_auc)))
+    print("AUROC            %.4f (%.3f-%.3f)" % ((auroc(prob, y),) + interval(boot_auc)))
     print("at each model's threshold: sensitivity %.3f, PPV %.3f, alert rate %.3f"
           % (se, ppv, alert.mean()))
-    print("Event 1          %.4f (%.3f-%.3f)" % ((event1,) + ci(boot_e1)))
+    print("Event 1          %.4f (%.3f-%.3f)" % ((event1,) + interval(boot_e1)))
     print("Event 2 (H)      %.2f" % event2(prob, y))
     if utility:
         u = e2e_python.normalized_utility(alert, if_alert, if_no, best)
-        print("normalized utility (PhysioNet 2019) %.4f (%.3f-%.3f)" % ((u,) + ci(boot_u)))
+        print("normalized utility (PhysioNet 2019) %.4f (%.3f-%.3f)" % ((u,) + interval(boot_u)))
 
 
 if __name__ == "__main__":

@@ -12,35 +12,14 @@ time: what someone who could see the hidden state would predict. Both AUROCs are
 same rows with the same labels (vigil's), with 95 % intervals from 200 bootstrap resamples of
 patients, and the ratio model / truth with its own interval (paired resamples).
 """
-import hashlib
-import json
 import os
 import sys
 
 import numpy as np
 import pandas as pd
 
-
-def auroc(score, label):
-    order = np.argsort(score, kind="mergesort")
-    s = score[order]
-    y = label[order]
-    # Average ranks for ties.
-    ranks = np.empty(len(s))
-    i = 0
-    n = len(s)
-    while i < n:
-        j = i
-        while j + 1 < n and s[j + 1] == s[i]:
-            j += 1
-        ranks[i:j + 1] = (i + j) / 2.0 + 1
-        i = j + 1
-    pos = y == 1
-    n_pos = pos.sum()
-    n_neg = n - n_pos
-    if n_pos == 0 or n_neg == 0:
-        return float("nan")
-    return (ranks[pos].sum() - n_pos * (n_pos + 1) / 2.0) / (n_pos * n_neg)
+import heldout
+from heldout import auroc, interval
 
 
 def main():
@@ -48,19 +27,7 @@ def main():
         print(__doc__)
         sys.exit(2)
     predictions, model_dir, hospital = sys.argv[1:]
-    with open(os.path.join(model_dir, "training_patients.json")) as f:
-        trained = json.load(f)
-    salt = trained["salt"]
-    digests = set(trained["digests"])
-
-    def was_trained(pid):
-        text = (salt + "\x1f" + pid).encode()
-        return hashlib.sha256(text).hexdigest()[:24] in digests
-
-    p = pd.read_csv(predictions, dtype={"subject_id": str, "stay_id": str})
-    p = p[p["label"].notna()].copy()
-    trained_mask = p["subject_id"].map(was_trained)
-    held = p[~trained_mask].copy()
+    held, training_rows = heldout.held_out_rows(predictions, model_dir)
     held["time"] = pd.to_datetime(held["time"], utc=True)
     truth = pd.read_csv(os.path.join(hospital, "truth", "hours.csv"),
                         usecols=["patient_id", "time", "risk24_deterioration"],
@@ -79,31 +46,20 @@ def main():
     a_model = auroc(model, y)
     a_truth = auroc(true_risk, y)
 
-    rng = np.random.default_rng(20240601)
-    ids, inverse = np.unique(patients, return_inverse=True)
-    rows_of = [[] for _ in ids]
-    for r, k in enumerate(inverse):
-        rows_of[k].append(r)
-    rows_of = [np.array(r) for r in rows_of]
     boot_m, boot_t, boot_r = [], [], []
-    for _ in range(200):
-        draw = rng.integers(0, len(ids), len(ids))
-        idx = np.concatenate([rows_of[k] for k in draw])
+    for idx in heldout.patient_resamples(patients):
         m = auroc(model[idx], y[idx])
         t = auroc(true_risk[idx], y[idx])
         boot_m.append(m)
         boot_t.append(t)
         boot_r.append(m / t)
 
-    def ci(v):
-        return np.nanpercentile(v, 2.5), np.nanpercentile(v, 97.5)
-
-    print(f"rows of held-out patients: {len(merged)} ({len(ids)} patients, "
-          f"{y.sum()} positive rows); rows of training patients left out: {int(trained_mask.sum())}; "
+    print(f"rows of held-out patients: {len(merged)} ({len(np.unique(patients))} patients, "
+          f"{y.sum()} positive rows); rows of training patients left out: {training_rows}; "
           f"rows without a truth hour: {missing}")
-    print("AUROC model      %.4f (%.3f-%.3f)" % ((a_model,) + ci(boot_m)))
-    print("AUROC true risk  %.4f (%.3f-%.3f)" % ((a_truth,) + ci(boot_t)))
-    print("ratio model/true %.4f (%.3f-%.3f)  target >= 0.95" % ((a_model / a_truth,) + ci(boot_r)))
+    print("AUROC model      %.4f (%.3f-%.3f)" % ((a_model,) + interval(boot_m)))
+    print("AUROC true risk  %.4f (%.3f-%.3f)" % ((a_truth,) + interval(boot_t)))
+    print("ratio model/true %.4f (%.3f-%.3f)  target >= 0.95" % ((a_model / a_truth,) + interval(boot_r)))
 
 
 if __name__ == "__main__":
