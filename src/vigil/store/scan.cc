@@ -377,10 +377,12 @@ Status Store::ScanEvents(const EventScanOptions& options,
     part[0].status = ReadPart(conn, options, filter, b, part[0], text_slot);
     for (auto& t : threads) t.join();
     for (const ScanPart& p : part) VIGIL_RETURN_IF_ERROR(p.status);
-    for (ScanPart& p : part) {  // in index order: texts stay sorted by event index
-      for (size_t i = b.offsets[p.subject_begin]; i < b.offsets[p.subject_end]; ++i) {
-        if (!text_slot.empty() && text_slot[i] >= 0) {
-          b.texts.emplace_back(i, std::move(p.texts[static_cast<size_t>(text_slot[i])]));
+    if (options.text_values) {
+      for (ScanPart& p : part) {  // in index order: texts stay sorted by event index
+        for (size_t i = b.offsets[p.subject_begin]; i < b.offsets[p.subject_end]; ++i) {
+          if (text_slot[i] >= 0) {
+            b.texts.emplace_back(i, std::move(p.texts[static_cast<size_t>(text_slot[i])]));
+          }
         }
       }
     }
