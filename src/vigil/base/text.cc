@@ -5,11 +5,51 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 
 namespace vigil::base {
 
+namespace {
+
+// Exact powers of ten as doubles (10^22 is the largest one a double holds exactly).
+constexpr double kExactPowersOfTen[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                        1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                        1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+// Plain decimals ("-?digits(.digits)?") with at most 15 digits: the digits make an integer below
+// 2^53 and the fraction a division by an exact power of ten, so one correctly rounded IEEE division
+// gives the correctly rounded value, the same as from_chars (Clinger 1990). Most clinical values
+// look like this; anything else returns nullopt and goes to from_chars.
+std::optional<double> ParsePlainDecimal(std::string_view s) {
+  const char* p = s.data();
+  const char* end = p + s.size();
+  const bool negative = *p == '-';
+  if (negative) ++p;
+  uint64_t mantissa = 0;
+  int digits = 0, fraction = 0;
+  const char* start = p;
+  for (; p < end && static_cast<unsigned>(*p - '0') < 10; ++p, ++digits) {
+    mantissa = mantissa * 10 + static_cast<unsigned>(*p - '0');
+  }
+  if (p == start) return std::nullopt;
+  if (p < end) {
+    if (*p != '.') return std::nullopt;
+    const char* frac_start = ++p;
+    for (; p < end && static_cast<unsigned>(*p - '0') < 10; ++p, ++digits, ++fraction) {
+      mantissa = mantissa * 10 + static_cast<unsigned>(*p - '0');
+    }
+    if (p == frac_start || p != end) return std::nullopt;
+  }
+  if (digits > 15) return std::nullopt;
+  const double v = static_cast<double>(mantissa) / kExactPowersOfTen[fraction];
+  return negative ? -v : v;
+}
+
+}  // namespace
+
 std::optional<double> ParseDouble(std::string_view s) {
   if (s.empty()) return std::nullopt;
+  if (auto v = ParsePlainDecimal(s)) return v;
   double v = 0;
   auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec != std::errc() || ptr != s.data() + s.size() || !std::isfinite(v)) return std::nullopt;

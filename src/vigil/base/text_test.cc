@@ -2,6 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <bit>
+#include <charconv>
+#include <cmath>
+#include <optional>
+#include <random>
+#include <string>
+
 #include "vigil/base/hash.h"
 
 namespace vigil::base {
@@ -17,6 +24,51 @@ TEST(TextTest, ParsesNumbersStrictly) {
   EXPECT_FALSE(ParseDouble("12abc"));
   EXPECT_EQ(ParseInt64("132539"), 132539);
   EXPECT_FALSE(ParseInt64("1.5"));
+}
+
+// ParseDouble's fast path for plain decimals must give exactly what from_chars gives (bit for bit,
+// signed zeros included), and leave every other spelling to from_chars.
+TEST(TextTest, PlainDecimalsParseExactlyAsFromChars) {
+  std::mt19937_64 rng(7);
+  const std::string alphabet = "0123456789.-+eE";
+  const auto from_chars = [](const std::string& s) -> std::optional<double> {
+    double v = 0;
+    auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (s.empty() || ec != std::errc() || ptr != s.data() + s.size() || !std::isfinite(v)) {
+      return std::nullopt;
+    }
+    return v;
+  };
+  const auto check = [&](const std::string& s) {
+    const auto want = from_chars(s);
+    const auto got = ParseDouble(s);
+    ASSERT_EQ(got.has_value(), want.has_value()) << s;
+    if (want) {
+      ASSERT_EQ(std::bit_cast<uint64_t>(*got), std::bit_cast<uint64_t>(*want)) << s;
+    }
+  };
+  for (const char* s : {"0", "-0", "0.0", "-0.000", "1.", ".5", "-", ".", "-.5", "00012.5000",
+                        "999999999999999", "9999999999999999", "0.1", "0.30000000000000004",
+                        "123456789012345.6", "1e5", "7.", "+1", "4503599627370497.5"}) {
+    check(s);
+  }
+  for (int i = 0; i < 200000; ++i) {
+    std::string s;
+    if (i % 2 == 0) {  // plain decimals of every length
+      if (rng() % 4 == 0) s += '-';
+      const int int_digits = 1 + static_cast<int>(rng() % 12);
+      for (int d = 0; d < int_digits; ++d) s += static_cast<char>('0' + rng() % 10);
+      if (rng() % 3 != 0) {
+        s += '.';
+        const int frac_digits = 1 + static_cast<int>(rng() % 10);
+        for (int d = 0; d < frac_digits; ++d) s += static_cast<char>('0' + rng() % 10);
+      }
+    } else {  // anything made of number characters
+      const int len = 1 + static_cast<int>(rng() % 8);
+      for (int d = 0; d < len; ++d) s += alphabet[rng() % alphabet.size()];
+    }
+    check(s);
+  }
 }
 
 TEST(TextTest, SplitsKeepingEmptyFields) {

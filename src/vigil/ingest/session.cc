@@ -20,9 +20,6 @@ using base::Status;
 
 namespace {
 
-// The most events the session reserves room for ahead (about 130 MB).
-constexpr size_t kMaxReservedEvents = 4'000'000;
-
 void MergeSkip(std::vector<store::SkipCount>& skips, std::string_view reason, int64_t count) {
   for (store::SkipCount& s : skips) {
     if (s.reason == reason) {
@@ -107,30 +104,29 @@ Status IngestSession::AddFile(FileOutput file) {
       options_.reject_whole_file(file, "duplicate record: stay already stored from another file");
     }
   }
-  // A group holds at most commit_events events (unless one file has more), in one allocation made
-  // ahead: growing a multi-million-event buffer by doubling costs more than parsing its events
-  // (copies and page faults).
-  const size_t n = b.events.size();
-  if (!pending_.events.empty() && pending_.events.size() + n > options_.commit_events) {
+  // A group holds at most commit_events events (unless one file has more). Each file's columns
+  // join the group as they are (Batch::event_parts): copying them into one buffer cost the writing
+  // thread more than the parsers spent making them (re-interning, copies, page faults).
+  const size_t n = b.event_count();
+  if (pending_events_ > 0 && pending_events_ + n > options_.commit_events)
     VIGIL_RETURN_IF_ERROR(Flush());
-  }
-  pending_.events.Reserve(std::max(std::min(options_.commit_events, kMaxReservedEvents), n));
   for (const store::Stay& s : b.stays) stays_.insert(s.stay_id);
   seen_.insert(file.sha256);
   b.files.push_back({file.sha256, file.path.string(), b.counts});
 
-  Merge(b, /*may_swap_events=*/false);  // keep the reserved buffer
+  Merge(b, /*events_as_part=*/true);
 
   ++files_ingested_;
   ++progress_.files_done;
   progress_.bytes_done += static_cast<int64_t>(file.content.size());
   progress_.counts += b.counts;
-  if (pending_.events.size() >= options_.commit_events) VIGIL_RETURN_IF_ERROR(Flush());
+  if (pending_events_ >= options_.commit_events) VIGIL_RETURN_IF_ERROR(Flush());
   Report();
   return Status::Ok();
 }
 
-void IngestSession::Merge(store::Batch& b, bool may_swap_events) {
+void IngestSession::Merge(store::Batch& b, bool events_as_part) {
+  pending_events_ += b.event_count();
   pending_.subjects.insert(pending_.subjects.end(), std::make_move_iterator(b.subjects.begin()),
                            std::make_move_iterator(b.subjects.end()));
   pending_.stays.insert(pending_.stays.end(), std::make_move_iterator(b.stays.begin()),
@@ -140,10 +136,15 @@ void IngestSession::Merge(store::Batch& b, bool may_swap_events) {
                                std::make_move_iterator(b.stay_updates.end()));
   pending_.reference_scores.insert(pending_.reference_scores.end(), b.reference_scores.begin(),
                                    b.reference_scores.end());
-  if (may_swap_events && pending_.events.empty()) {
+  if (events_as_part) {
+    if (!b.events.empty()) pending_.event_parts.push_back(std::move(b.events));
+  } else if (pending_.events.empty()) {
     std::swap(pending_.events, b.events);  // the common case for streamed parts: no re-interning
   } else {
     pending_.events.Append(b.events);
+  }
+  for (store::EventColumns& part : b.event_parts) {
+    if (!part.empty()) pending_.event_parts.push_back(std::move(part));
   }
   pending_.replace_sources.insert(pending_.replace_sources.end(),
                                   std::make_move_iterator(b.replace_sources.begin()),
@@ -163,8 +164,8 @@ Status IngestSession::AddPart(store::Batch part, int64_t bytes) {
   file_counts_ += part.counts;
   progress_.bytes_done += bytes;
   progress_.counts += part.counts;
-  Merge(part, /*may_swap_events=*/true);
-  if (pending_.events.size() >= options_.commit_events) VIGIL_RETURN_IF_ERROR(WritePending());
+  Merge(part, /*events_as_part=*/false);
+  if (pending_events_ >= options_.commit_events) VIGIL_RETURN_IF_ERROR(WritePending());
   Report();
   return Status::Ok();
 }
@@ -191,7 +192,7 @@ Status IngestSession::EndFile(const fs::path& path, const std::string& sha256) {
   if (store_.in_transaction()) {
     VIGIL_RETURN_IF_ERROR(Flush());
     VIGIL_RETURN_IF_ERROR(store_.CommitTransaction());
-  } else if (pending_.events.size() >= options_.commit_events) {
+  } else if (pending_events_ >= options_.commit_events) {
     VIGIL_RETURN_IF_ERROR(Flush());
   }
   Report();
@@ -204,7 +205,7 @@ Status IngestSession::Flush() {
   Status s = store_.WriteBatch(run_id_, pending_);
   if (s.ok()) {
     spdlog::debug("ingest: committed {} files ({} events) in {:.3f} s", pending_.files.size(),
-                  pending_.events.size(),
+                  pending_events_,
                   std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   }
   // Keep the event columns' capacity for the next group; drop the rest.
@@ -212,6 +213,7 @@ Status IngestSession::Flush() {
   events.Clear();
   pending_ = store::Batch();
   pending_.events = std::move(events);
+  pending_events_ = 0;
   return s;
 }
 
@@ -252,37 +254,51 @@ class ReadAhead {
       std::lock_guard lock(mu_);
       stop_ = true;
     }
-    cv_.notify_all();
+    space_cv_.notify_all();
     for (auto& t : threads_) t.join();
   }
 
   // The i-th file's output (blocking until it is ready), or its read error.
   Result<FileOutput> Take(size_t i) {
     std::unique_lock lock(mu_);
-    cv_.wait(lock, [&] { return ready_.count(i) > 0; });
+    if (!ready_.count(i)) {
+      wanted_ = i;
+      ready_cv_.wait(lock, [&] { return ready_.count(i) > 0; });
+    }
     auto node = ready_.extract(i);
     consumed_ = i + 1;
-    cv_.notify_all();
+    // Wake a parser only when one waits for room: a wake-up per file cost more than some files'
+    // parsing (futex calls and rescheduling on two cores).
+    if (waiting_workers_ > 0 && next_ < consumed_ + kWindow) space_cv_.notify_all();
     return std::move(node.mapped());
   }
 
  private:
+  static constexpr size_t kNobody = SIZE_MAX;
+
   void Work() {
     while (true) {
       size_t i;
       {
         std::unique_lock lock(mu_);
-        cv_.wait(lock,
-                 [&] { return stop_ || next_ >= files_.size() || next_ < consumed_ + kWindow; });
+        ++waiting_workers_;
+        space_cv_.wait(
+            lock, [&] { return stop_ || next_ >= files_.size() || next_ < consumed_ + kWindow; });
+        --waiting_workers_;
         if (stop_ || next_ >= files_.size()) return;
         i = next_++;
       }
       Result<FileOutput> out = Load(files_[i]);
+      bool wake = false;
       {
         std::lock_guard lock(mu_);
         ready_.emplace(i, std::move(out));
+        if (wanted_ == i) {
+          wanted_ = kNobody;
+          wake = true;
+        }
       }
-      cv_.notify_all();
+      if (wake) ready_cv_.notify_one();
     }
   }
 
@@ -292,7 +308,10 @@ class ReadAhead {
     out.path = path;
     out.sha256 = base::Sha256Hex(content);
     out.content = std::move(content);
-    if (!known_.count(out.sha256)) read_(out);
+    if (!known_.count(out.sha256)) {
+      read_(out);
+      out.batch.events.ReleaseIndex();  // freed by the thread that made it (cheaper)
+    }
     return out;
   }
 
@@ -300,10 +319,13 @@ class ReadAhead {
   const std::unordered_set<std::string>& known_;
   const ReadFileFn& read_;
   std::mutex mu_;
-  std::condition_variable cv_;
+  std::condition_variable ready_cv_;  // the writer waits here for file `wanted_`
+  std::condition_variable space_cv_;  // parsers wait here for room in the window
   std::map<size_t, Result<FileOutput>> ready_;
   size_t next_ = 0;
   size_t consumed_ = 0;
+  size_t wanted_ = kNobody;
+  int waiting_workers_ = 0;
   bool stop_ = false;
   std::vector<std::thread> threads_;
 };

@@ -112,7 +112,9 @@ class IngestSession {
   IngestSession(store::Store& store, int64_t run_id, SessionOptions options,
                 std::unordered_set<std::string> seen, std::unordered_set<std::string> stays);
   void Report();
-  void Merge(store::Batch& b, bool may_swap_events);
+  // Moves `b` into the pending group; its events become a part of their own when
+  // `events_as_part` (whole files), else they join pending_.events (streamed parts).
+  void Merge(store::Batch& b, bool events_as_part);
 
   store::Store& store_;
   int64_t run_id_;
@@ -120,6 +122,7 @@ class IngestSession {
   std::unordered_set<std::string> seen_;   // file hashes in the store or this run
   std::unordered_set<std::string> stays_;  // stay ids in the store or this run
   store::Batch pending_;
+  size_t pending_events_ = 0;  // pending_.event_count(), kept as parts arrive
   Progress progress_;
   int64_t files_ingested_ = 0;
   int64_t files_unchanged_ = 0;

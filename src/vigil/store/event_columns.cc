@@ -20,6 +20,9 @@ void AdviseHugePages(const std::vector<T>& column) {
 
 uint32_t EventColumns::Intern(std::unordered_map<std::string, uint32_t>& index,
                               std::vector<std::string>& values, std::string_view v) {
+  if (index.empty()) {  // after ReleaseIndex()
+    for (size_t i = 0; i < values.size(); ++i) index.emplace(values[i], static_cast<uint32_t>(i));
+  }
   auto [it, inserted] = index.try_emplace(std::string(v), static_cast<uint32_t>(values.size()));
   if (inserted) values.emplace_back(v);
   return it->second;
@@ -37,13 +40,22 @@ uint32_t EventColumns::InternSource(std::string_view source) {
   return source.empty() ? kNone : Intern(source_index_, sources_, source);
 }
 
-uint32_t EventColumns::InternCode(std::string_view code, std::string_view unit) {
+std::string EventColumns::CodeKey(std::string_view code, std::string_view unit) {
   std::string key;
   key.reserve(code.size() + unit.size() + 1);
   key.append(code).push_back('\x1f');
   key.append(unit);
+  return key;
+}
+
+uint32_t EventColumns::InternCode(std::string_view code, std::string_view unit) {
+  if (code_index_.empty()) {  // after ReleaseIndex()
+    for (size_t i = 0; i < codes_.size(); ++i) {
+      code_index_.emplace(CodeKey(codes_[i].code, codes_[i].unit), static_cast<uint32_t>(i));
+    }
+  }
   auto [it, inserted] =
-      code_index_.try_emplace(std::move(key), static_cast<uint32_t>(codes_.size()));
+      code_index_.try_emplace(CodeKey(code, unit), static_cast<uint32_t>(codes_.size()));
   if (inserted) codes_.push_back({std::string(code), std::string(unit)});
   return it->second;
 }
@@ -129,6 +141,12 @@ void EventColumns::Append(const EventColumns& other) {
   value_.insert(value_.end(), other.value_.begin(), other.value_.end());
   has_value_.insert(has_value_.end(), other.has_value_.begin(), other.has_value_.end());
   for (const auto& [i, text] : other.texts_) texts_.emplace_back(offset + i, text);
+}
+
+void EventColumns::ReleaseIndex() {
+  for (auto* index : {&subject_index_, &stay_index_, &source_index_, &code_index_}) {
+    std::unordered_map<std::string, uint32_t>().swap(*index);
+  }
 }
 
 void EventColumns::Truncate(size_t n) {

@@ -32,10 +32,11 @@ void Init(duckdb_init_info info) {
   duckdb_init_set_max_threads(info, 64);
 }
 
-// Maps local dictionary indices to store keys; kNone becomes NULL.
+// Maps local dictionary indices [start, start + n) to store keys at rows [row, row + n) of `out`;
+// kNone becomes NULL.
 void MapKeys(const std::vector<uint32_t>& local, const std::vector<int32_t>& keys, size_t start,
-             size_t n, duckdb_vector out, bool nullable) {
-  auto* data = static_cast<int32_t*>(duckdb_vector_get_data(out));
+             size_t n, duckdb_vector out, size_t row, bool nullable) {
+  auto* data = static_cast<int32_t*>(duckdb_vector_get_data(out)) + row;
   uint64_t* validity = nullptr;
   for (size_t r = 0; r < n; ++r) {
     const uint32_t v = local[start + r];
@@ -44,55 +45,77 @@ void MapKeys(const std::vector<uint32_t>& local, const std::vector<int32_t>& key
         duckdb_vector_ensure_validity_writable(out);
         validity = duckdb_vector_get_validity(out);
       }
-      duckdb_validity_set_row_invalid(validity, r);
+      duckdb_validity_set_row_invalid(validity, row + r);
     } else {
       data[r] = keys[v];
     }
   }
 }
 
-void Scan(duckdb_function_info info, duckdb_data_chunk out) {
-  auto* state = static_cast<ScanState*>(duckdb_function_get_init_data(info));
-  const auto* src = static_cast<const EventScanSource*>(duckdb_function_get_extra_info(info));
-  const EventColumns& ev = *src->events;
-  const size_t start = state->next.fetch_add(kChunk);
-  const size_t n = start >= ev.size() ? 0 : std::min(kChunk, ev.size() - start);
-  if (n == 0) {
-    duckdb_data_chunk_set_size(out, 0);
-    return;
-  }
-  MapKeys(ev.subject_column(), *src->subject_keys, start, n, duckdb_data_chunk_get_vector(out, 0),
+// Copies rows [start, start + n) of one part to rows [row, row + n) of `out`.
+void CopyRows(const EventScanPart& part, size_t start, size_t n, duckdb_data_chunk out,
+              size_t row) {
+  const EventColumns& ev = *part.events;
+  const EventKeys& keys = *part.keys;
+  MapKeys(ev.subject_column(), keys.subject, start, n, duckdb_data_chunk_get_vector(out, 0), row,
           false);
-  std::memcpy(duckdb_vector_get_data(duckdb_data_chunk_get_vector(out, 1)),
-              &ev.time_column()[start], n * sizeof(int64_t));
-  MapKeys(ev.code_column(), *src->code_keys, start, n, duckdb_data_chunk_get_vector(out, 2), false);
+  std::memcpy(
+      static_cast<int64_t*>(duckdb_vector_get_data(duckdb_data_chunk_get_vector(out, 1))) + row,
+      &ev.time_column()[start], n * sizeof(int64_t));
+  MapKeys(ev.code_column(), keys.code, start, n, duckdb_data_chunk_get_vector(out, 2), row, false);
 
   duckdb_vector values = duckdb_data_chunk_get_vector(out, 3);
-  std::memcpy(duckdb_vector_get_data(values), &ev.value_column()[start], n * sizeof(double));
-  duckdb_vector_ensure_validity_writable(values);
+  std::memcpy(static_cast<double*>(duckdb_vector_get_data(values)) + row, &ev.value_column()[start],
+              n * sizeof(double));
   uint64_t* value_validity = duckdb_vector_get_validity(values);
   for (size_t r = 0; r < n; ++r) {
-    if (!ev.has_value_column()[start + r]) duckdb_validity_set_row_invalid(value_validity, r);
+    if (!ev.has_value_column()[start + r]) {
+      duckdb_validity_set_row_invalid(value_validity, row + r);
+    }
   }
 
   duckdb_vector texts = duckdb_data_chunk_get_vector(out, 4);
-  duckdb_vector_ensure_validity_writable(texts);
   uint64_t* text_validity = duckdb_vector_get_validity(texts);
   const auto& all_texts = ev.texts();
   auto it = std::lower_bound(all_texts.begin(), all_texts.end(), start,
                              [](const auto& t, size_t i) { return t.first < i; });
   for (size_t r = 0; r < n; ++r) {
     if (it != all_texts.end() && it->first == start + r) {
-      duckdb_vector_assign_string_element_len(texts, r, it->second.data(), it->second.size());
+      duckdb_vector_assign_string_element_len(texts, row + r, it->second.data(), it->second.size());
       ++it;
     } else {
-      duckdb_validity_set_row_invalid(text_validity, r);
+      duckdb_validity_set_row_invalid(text_validity, row + r);
     }
   }
 
-  MapKeys(ev.stay_column(), *src->stay_keys, start, n, duckdb_data_chunk_get_vector(out, 5), true);
-  MapKeys(ev.source_column(), *src->source_keys, start, n, duckdb_data_chunk_get_vector(out, 6),
+  MapKeys(ev.stay_column(), keys.stay, start, n, duckdb_data_chunk_get_vector(out, 5), row, true);
+  MapKeys(ev.source_column(), keys.source, start, n, duckdb_data_chunk_get_vector(out, 6), row,
           true);
+}
+
+// Fills one chunk of up to kChunk rows, which may span several parts (a PhysioNet 2019 file has
+// about 250 events: DuckDB still gets full vectors).
+void Scan(duckdb_function_info info, duckdb_data_chunk out) {
+  auto* state = static_cast<ScanState*>(duckdb_function_get_init_data(info));
+  const auto* src = static_cast<const EventScanSource*>(duckdb_function_get_extra_info(info));
+  const size_t start = state->next.fetch_add(kChunk);
+  const size_t n = start >= src->rows ? 0 : std::min(kChunk, src->rows - start);
+  if (n == 0) {
+    duckdb_data_chunk_set_size(out, 0);
+    return;
+  }
+  duckdb_vector_ensure_validity_writable(duckdb_data_chunk_get_vector(out, 3));
+  duckdb_vector_ensure_validity_writable(duckdb_data_chunk_get_vector(out, 4));
+  // The last part that begins at or before `start`.
+  auto part = std::upper_bound(src->parts.begin(), src->parts.end(), start,
+                               [](size_t i, const EventScanPart& p) { return i < p.begin; }) -
+              1;
+  for (size_t row = 0; row < n; ++part) {
+    const size_t offset = start + row - part->begin;
+    const size_t take = std::min(n - row, part->events->size() - offset);
+    CopyRows(*part, offset, take, out, row);
+    row += take;
+  }
   duckdb_data_chunk_set_size(out, n);
 }
 

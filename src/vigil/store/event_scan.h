@@ -13,14 +13,24 @@
 
 namespace vigil::store {
 
-// What the table function reads: the batch and the store keys for its local dictionary indices.
-// Owned by the store; set only for the duration of one INSERT statement.
-struct EventScanSource {
+// Store keys for one EventColumns' local dictionary indices.
+struct EventKeys {
+  std::vector<int32_t> subject, stay, code, source;
+};
+
+// One EventColumns of a batch with its keys; `begin` is its first row in the whole scan.
+struct EventScanPart {
   const EventColumns* events = nullptr;
-  const std::vector<int32_t>* subject_keys = nullptr;
-  const std::vector<int32_t>* stay_keys = nullptr;
-  const std::vector<int32_t>* code_keys = nullptr;
-  const std::vector<int32_t>* source_keys = nullptr;
+  const EventKeys* keys = nullptr;
+  size_t begin = 0;
+};
+
+// What the table function reads: the batch's event columns, one after the other (only non-empty
+// ones, in order of `begin`). Owned by the store; set only for the duration of one INSERT
+// statement.
+struct EventScanSource {
+  std::vector<EventScanPart> parts;
+  size_t rows = 0;  // in all parts
 };
 
 // Registers vigil_event_batch() on `conn`; it reads whatever `source` points at when a query runs.

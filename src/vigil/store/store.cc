@@ -151,7 +151,8 @@ std::vector<uint8_t> PlanRows(const std::vector<T>& rows, Id id,
 
 // Resolves a batch's strings to store keys, assigning new keys in `keys` (a pending copy).
 struct BatchKeys {
-  std::vector<int32_t> subject, stay, code, source;  // by the batch's local index
+  // For batch.events, then each of batch.event_parts: store keys by local dictionary index.
+  std::vector<EventKeys> events;
   // How to write each row of batch.subjects / batch.stays (RowWrite).
   std::vector<uint8_t> subject_rows, stay_rows;
   std::vector<std::pair<int32_t, EventColumns::CodeUnit>> new_codes;
@@ -192,33 +193,44 @@ Result<BatchKeys> ResolveKeys(const Batch& batch, KeyMaps& keys, KeyUndo& undo) 
       fresh_subjects);
   out.stay_rows = PlanRows(
       batch.stays, [](const Stay& s) -> const std::string& { return s.stay_id; }, fresh_stays);
-  const EventColumns& ev = batch.events;
-  for (const std::string& id : ev.subjects()) {
-    auto it = keys.subjects.find(id);
-    if (it == keys.subjects.end()) {
-      return base::InternalError(
-          "an event names a subject that is neither in the batch nor in the store");
+  // Sources are new in every batch (a replaced record's source was deleted first), but may repeat
+  // across the batch's parts: one key each.
+  std::unordered_map<std::string_view, int32_t> batch_sources;
+  const auto resolve = [&](const EventColumns& ev) -> Status {
+    EventKeys& k = out.events.emplace_back();
+    for (const std::string& id : ev.subjects()) {
+      auto it = keys.subjects.find(id);
+      if (it == keys.subjects.end()) {
+        return base::InternalError(
+            "an event names a subject that is neither in the batch nor in the store");
+      }
+      k.subject.push_back(it->second);
     }
-    out.subject.push_back(it->second);
-  }
-  for (const std::string& id : ev.stays()) {
-    auto it = keys.stays.find(id);
-    if (it == keys.stays.end()) {
-      return base::InternalError(
-          "an event names a stay that is neither in the batch nor in the store");
+    for (const std::string& id : ev.stays()) {
+      auto it = keys.stays.find(id);
+      if (it == keys.stays.end()) {
+        return base::InternalError(
+            "an event names a stay that is neither in the batch nor in the store");
+      }
+      k.stay.push_back(it->second);
     }
-    out.stay.push_back(it->second);
-  }
-  for (const auto& c : ev.codes()) {
-    int32_t key = Assign(keys.codes, keys.next_code, CodeKey(c.code, c.unit), is_new, undo.codes);
-    if (is_new) out.new_codes.emplace_back(key, c);
-    out.code.push_back(key);
-  }
-  for (const std::string& s : ev.sources()) {
-    const int32_t key = keys.next_source++;
-    out.new_sources.emplace_back(key, s);
-    out.source.push_back(key);
-  }
+    for (const auto& c : ev.codes()) {
+      int32_t key = Assign(keys.codes, keys.next_code, CodeKey(c.code, c.unit), is_new, undo.codes);
+      if (is_new) out.new_codes.emplace_back(key, c);
+      k.code.push_back(key);
+    }
+    for (const std::string& s : ev.sources()) {
+      auto [it, inserted] = batch_sources.try_emplace(s, keys.next_source);
+      if (inserted) {
+        ++keys.next_source;
+        out.new_sources.emplace_back(it->second, s);
+      }
+      k.source.push_back(it->second);
+    }
+    return Status::Ok();
+  };
+  VIGIL_RETURN_IF_ERROR(resolve(batch.events));
+  for (const EventColumns& part : batch.event_parts) VIGIL_RETURN_IF_ERROR(resolve(part));
   return out;
 }
 
@@ -378,10 +390,17 @@ Status DeleteSources(duck::Connection& conn, const std::vector<std::string>& sou
 }
 
 // The hot path of ingestion: DuckDB pulls the batch through vigil_event_batch() (event_scan.h).
-Status WriteEvents(duck::Connection& conn, const EventColumns& ev, const BatchKeys& bk,
+Status WriteEvents(duck::Connection& conn, const Batch& batch, const BatchKeys& bk,
                    EventScanSource& scan) {
-  if (ev.empty()) return Status::Ok();
-  scan = {&ev, &bk.subject, &bk.stay, &bk.code, &bk.source};
+  scan = {};
+  const auto add = [&](const EventColumns& ev, const EventKeys& keys) {
+    if (ev.empty()) return;
+    scan.parts.push_back({&ev, &keys, scan.rows});
+    scan.rows += ev.size();
+  };
+  add(batch.events, bk.events[0]);
+  for (size_t i = 0; i < batch.event_parts.size(); ++i) add(batch.event_parts[i], bk.events[i + 1]);
+  if (scan.rows == 0) return Status::Ok();
   Status s = conn.Exec("INSERT INTO event_data SELECT * FROM vigil_event_batch()");
   scan = {};
   return s;
@@ -471,7 +490,7 @@ Status WriteAll(duck::Connection& conn, int64_t run_id, const Batch& batch, KeyM
   VIGIL_RETURN_IF_ERROR(WriteStayUpdates(conn, batch.stay_updates));
   VIGIL_RETURN_IF_ERROR(WriteScores(conn, batch.reference_scores));
   VIGIL_RETURN_IF_ERROR(WriteDictionaries(conn, bk));
-  VIGIL_RETURN_IF_ERROR(WriteEvents(conn, batch.events, bk, scan));
+  VIGIL_RETURN_IF_ERROR(WriteEvents(conn, batch, bk, scan));
   VIGIL_RETURN_IF_ERROR(WriteVersions(conn, batch.record_versions, batch.replace_sources));
   return WriteAccounting(conn, run_id, batch);
 }

@@ -46,7 +46,10 @@ struct Batch {
   std::vector<Stay> stays;               // inserted, or replacing the row with the same stay_id
   std::vector<StayUpdate> stay_updates;  // applied after `stays`; an unknown stay_id is ignored
   std::vector<ReferenceScore> reference_scores;
-  EventColumns events;                       // appended
+  EventColumns events;  // appended
+  // More events, appended too. Each part keeps its own dictionaries, so a session can hand over
+  // many small files' columns as the readers made them instead of copying them into `events`.
+  std::vector<EventColumns> event_parts;
   std::vector<std::string> replace_sources;  // events with these `source` values are deleted first
   // Inserted. A record whose version is stored already must be in replace_sources: its old version
   // row is deleted with its events (else WriteBatch fails on the duplicate).
@@ -56,8 +59,13 @@ struct Batch {
   std::vector<SkipCount> skips;
   Counts counts;  // added to the run's totals
 
+  size_t event_count() const {
+    size_t n = events.size();
+    for (const EventColumns& p : event_parts) n += p.size();
+    return n;
+  }
   size_t size() const {
-    return events.size() + subjects.size() + stays.size() + stay_updates.size() + rejects.size();
+    return event_count() + subjects.size() + stays.size() + stay_updates.size() + rejects.size();
   }
   void Clear() { *this = Batch(); }
 };
