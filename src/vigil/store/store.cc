@@ -219,7 +219,13 @@ Result<BatchKeys> ResolveKeys(const Batch& batch, KeyMaps& keys, KeyUndo& undo) 
       if (is_new) out.new_codes.emplace_back(key, c);
       k.code.push_back(key);
     }
+    k.source.reserve(ev.sources().size());
     for (const std::string& s : ev.sources()) {
+      if (batch.event_parts.empty()) {  // one dictionary: its sources are distinct
+        k.source.push_back(keys.next_source);
+        out.new_sources.emplace_back(keys.next_source++, s);
+        continue;
+      }
       auto [it, inserted] = batch_sources.try_emplace(s, keys.next_source);
       if (inserted) {
         ++keys.next_source;

@@ -145,6 +145,66 @@ TEST(StoreTest, EventsViewJoinsKeysBackToIdentifiers) {
   EXPECT_EQ((*codes)[0][0], "2");
 }
 
+// Events in Batch::event_parts are written like those in `events`: every row once, its keys from
+// the part's own dictionaries, text values kept, DuckDB's 2,048-row vectors filled across part
+// borders, a source named by two parts stored once, and empty parts skipped.
+TEST(StoreTest, EventPartsAreWrittenLikeEvents) {
+  testing::TempDir dir;
+  auto store = Store::Open(dir.path() / "s.duckdb", Store::Mode::kReadWrite);
+  ASSERT_TRUE(store.ok());
+  auto run = (*store)->StartRun("test", "", 1);
+  ASSERT_TRUE(run.ok());
+  Batch b = OneStayBatch("s1", "h1");  // 3 events in `events`
+  b.subjects.push_back({"s2", "test", "male", std::nullopt, std::nullopt, std::nullopt});
+  const std::vector<size_t> sizes = {1500, 0, 3000, 700, 2048};
+  int64_t expected_sum = 0;
+  for (size_t p = 0; p < sizes.size(); ++p) {
+    EventColumns& part = b.event_parts.emplace_back();
+    // Interned in a different order in each part, so local indices differ from part to part.
+    const uint32_t code =
+        p % 2 ? part.InternCode("LOINC/8310-5", "Cel") : part.InternCode("LOINC/8867-4", "/min");
+    const uint32_t subject = part.InternSubject(p % 2 ? "s2" : "s1");
+    const uint32_t other = part.InternSubject(p % 2 ? "s1" : "s2");
+    const uint32_t source =
+        part.InternSource(p == 2 ? "shared.ndjson" : "part" + std::to_string(p));
+    const uint32_t shared = part.InternSource("shared.ndjson");
+    for (size_t i = 0; i < sizes[p]; ++i) {
+      const int value = static_cast<int>(p * 10000 + i);
+      expected_sum += value;
+      part.AddNumeric(i % 3 ? subject : other, MakeInstant(2000, 1, 1) + Hours(static_cast<int>(i)),
+                      code, value, EventColumns::kNone, i % 5 ? source : shared);
+    }
+    if (p == 3)
+      part.AddText(subject, MakeInstant(2000, 1, 3), code, "note", EventColumns::kNone, source);
+  }
+  ASSERT_TRUE((*store)->WriteBatch(*run, b).ok());
+  auto rows = (*store)->QueryText(
+      "SELECT count(*), sum(numeric_value)::BIGINT, count(text_value), count(DISTINCT subject_id), "
+      "count(DISTINCT code) FROM events");
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  const size_t all = 3 + 1500 + 3000 + 700 + 2048 + 1;
+  EXPECT_EQ((*rows)[0],
+            (std::vector<std::string>{std::to_string(all),
+                                      std::to_string(expected_sum + 71 + 72 + 73), "1", "2", "2"}));
+  // Per part and subject: the counts each part's dictionary implies.
+  auto part3 = (*store)->QueryText(
+      "SELECT subject_id, code, count(*) FROM events WHERE numeric_value >= 30000 AND "
+      "numeric_value < 40000 OR text_value IS NOT NULL GROUP BY ALL ORDER BY ALL");
+  ASSERT_TRUE(part3.ok());
+  ASSERT_EQ(part3->size(), 2u);
+  EXPECT_EQ((*part3)[0], (std::vector<std::string>{"s1", "LOINC/8310-5", "234"}));  // i % 3 == 0
+  EXPECT_EQ((*part3)[1], (std::vector<std::string>{"s2", "LOINC/8310-5", "467"}));  // + the text
+  auto sources = (*store)->QueryText(
+      "SELECT count(*), count(DISTINCT source), count(*) FILTER (source = 'shared.ndjson') FROM "
+      "sources");
+  ASSERT_TRUE(sources.ok());
+  EXPECT_EQ((*sources)[0], (std::vector<std::string>{"6", "6", "1"}));
+  auto shared = (*store)->QueryText("SELECT count(*) FROM events WHERE source = 'shared.ndjson'");
+  ASSERT_TRUE(shared.ok());
+  // Every fifth event of each part, and all of part 2's.
+  EXPECT_EQ((*shared)[0][0], std::to_string(300 + 3000 + 140 + 410));
+}
+
 TEST(StoreTest, ReplacingASourceDeletesItsEvents) {
   testing::TempDir dir;
   auto store = Store::Open(dir.path() / "s.duckdb", Store::Mode::kReadWrite);
