@@ -17,7 +17,7 @@ void Check(bool ok) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   vigil::ingest::FileOutput out;
-  out.path = "training/p100001.psv";
+  out.path = "training/stay.psv";
   out.content.assign(reinterpret_cast<const char*>(data), size);
   vigil::ingest::ReadPhysioNet2019(out);
   const vigil::store::Batch& b = out.batch;
