@@ -13,19 +13,6 @@
 
 namespace fx = vigil::ingest::fixtures;
 
-namespace {
-
-std::string WithCrlf(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '\n') out += '\r';
-    out += c;
-  }
-  return out;
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
   if (argc != 2) {
     std::fprintf(stderr, "usage: physionet2019_seeds DIR\n");
@@ -62,7 +49,7 @@ int main(int argc, char** argv) {
 
   const std::vector<std::pair<std::string, std::string>> seeds = {
       {"stay.psv", good},
-      {"stay_crlf.psv", WithCrlf(good)},
+      {"stay_crlf.psv", fx::WithCrlf(good)},
       {"bad_rows.psv", bad},
       {"long_stay.psv", fx::BulkStay2019(3, 30, /*septic=*/true)},
   };

@@ -96,8 +96,7 @@ TEST(PhysioNet2012Test, OnlyTheFirstWeightAtMidnightIsTheDescriptor) {
 
 TEST(PhysioNet2012Test, CrlfLineEndingsParseLikeLf) {
   const std::string lf = Record2012("7", "00:07,HR,73\n00:10,GCS,15\n");
-  std::string crlf;
-  for (char c : lf) crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
+  const std::string crlf = fixtures::WithCrlf(lf);
   FileOutput a = Read(lf), b = Read(crlf);
   ExpectCounts(b, 8, 7, 0, 1);
   ASSERT_EQ(a.batch.events.size(), b.batch.events.size());

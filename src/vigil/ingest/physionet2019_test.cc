@@ -94,8 +94,7 @@ TEST(PhysioNet2019Test, DecreasingSepsisLabelIsRejected) {
 
 TEST(PhysioNet2019Test, CrlfLineEndingsParseLikeLf) {
   const std::string lf = File2019({Row2019(1, {{"HR", "80"}}), Row2019(2, {{"Temp", "37.2"}})});
-  std::string crlf;
-  for (char c : lf) crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
+  const std::string crlf = fixtures::WithCrlf(lf);
   FileOutput a = Read(lf), b = Read(crlf);
   ExpectCounts(b, 2 * kCellsPerRow + kStayRecords, 2 + kStayRecords, 0, 2 * kCellsPerRow - 2);
   ASSERT_EQ(a.batch.events.size(), b.batch.events.size());

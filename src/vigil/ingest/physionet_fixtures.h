@@ -54,6 +54,16 @@ inline std::string File2019(const std::vector<std::string>& rows) {
   return out;
 }
 
+// `text` with every "\n" turned into "\r\n".
+inline std::string WithCrlf(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '\n') out += '\r';
+    out += c;
+  }
+  return out;
+}
+
 // A deterministic 2019 stay of `hours` rows for bulk tests: HR, O2Sat, SBP every hour, a lab every
 // sixth hour, sepsis labelled from hour 10 on when `septic`.
 inline std::string BulkStay2019(int seed, int hours, bool septic) {

@@ -44,6 +44,10 @@ class EventColumns {
   // Convenience for readers with few events: interns the event's strings.
   void Add(const Event& e);
 
+  // The key of a (code, unit) pair in the code dictionaries: code, U+001F, unit (the store keys its
+  // code map the same way).
+  static std::string CodeKey(std::string_view code, std::string_view unit);
+
   // Frees the hash indexes of the dictionaries (the dictionaries stay). An Intern* call after it
   // rebuilds them. Readers call it when done, so that the indexes are freed on the thread that
   // made them and a batch held for writing carries only its columns and dictionaries.
@@ -83,7 +87,6 @@ class EventColumns {
  private:
   static uint32_t Intern(std::unordered_map<std::string, uint32_t>& index,
                          std::vector<std::string>& values, std::string_view v);
-  static std::string CodeKey(std::string_view code, std::string_view unit);
   // Reserve()s geometrically so that repeated appends stay linear.
   void Grow(size_t n);
   void Push(uint32_t subject, base::Instant time, uint32_t code, double value, bool has_value,

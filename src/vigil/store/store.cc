@@ -124,13 +124,6 @@ Status RunWithSources(duck::Connection& conn, std::string_view sql,
 
 constexpr duckdb_type kInteger = DUCKDB_TYPE_INTEGER;
 
-std::string CodeKey(std::string_view code, std::string_view unit) {
-  std::string k(code);
-  k.push_back('\x1f');
-  k.append(unit);
-  return k;
-}
-
 // A subject or stay row: appended (its key is new), upserted (it replaces a stored row), or skipped
 // (a later row of the same batch has the same id: the last one wins).
 enum RowWrite : uint8_t { kSkipRow, kAppendRow, kReplaceRow };
@@ -171,6 +164,21 @@ int32_t Assign(std::unordered_map<std::string, int32_t>& map, int32_t& next, con
   return it->second;
 }
 
+// The stored keys of `ids`, in order; Internal error for an id the store does not know.
+Status KnownKeys(const std::unordered_map<std::string, int32_t>& map,
+                 const std::vector<std::string>& ids, std::string_view what,
+                 std::vector<int32_t>& out) {
+  for (const std::string& id : ids) {
+    auto it = map.find(id);
+    if (it == map.end()) {
+      return base::InternalError(
+          fmt::format("an event names a {} that is neither in the batch nor in the store", what));
+    }
+    out.push_back(it->second);
+  }
+  return Status::Ok();
+}
+
 Result<BatchKeys> ResolveKeys(const Batch& batch, KeyMaps& keys, KeyUndo& undo) {
   BatchKeys out;
   bool is_new = false;
@@ -193,35 +201,23 @@ Result<BatchKeys> ResolveKeys(const Batch& batch, KeyMaps& keys, KeyUndo& undo) 
       fresh_subjects);
   out.stay_rows = PlanRows(
       batch.stays, [](const Stay& s) -> const std::string& { return s.stay_id; }, fresh_stays);
-  // Sources are new in every batch (a replaced record's source was deleted first), but may repeat
-  // across the batch's parts: one key each.
+  // Sources are new in every batch (a replaced record's source was deleted first). One dictionary's
+  // sources are distinct; the same source may come in several parts: one key each.
+  const bool one_dictionary = batch.event_parts.empty();
   std::unordered_map<std::string_view, int32_t> batch_sources;
   const auto resolve = [&](const EventColumns& ev) -> Status {
     EventKeys& k = out.events.emplace_back();
-    for (const std::string& id : ev.subjects()) {
-      auto it = keys.subjects.find(id);
-      if (it == keys.subjects.end()) {
-        return base::InternalError(
-            "an event names a subject that is neither in the batch nor in the store");
-      }
-      k.subject.push_back(it->second);
-    }
-    for (const std::string& id : ev.stays()) {
-      auto it = keys.stays.find(id);
-      if (it == keys.stays.end()) {
-        return base::InternalError(
-            "an event names a stay that is neither in the batch nor in the store");
-      }
-      k.stay.push_back(it->second);
-    }
+    VIGIL_RETURN_IF_ERROR(KnownKeys(keys.subjects, ev.subjects(), "subject", k.subject));
+    VIGIL_RETURN_IF_ERROR(KnownKeys(keys.stays, ev.stays(), "stay", k.stay));
     for (const auto& c : ev.codes()) {
-      int32_t key = Assign(keys.codes, keys.next_code, CodeKey(c.code, c.unit), is_new, undo.codes);
+      int32_t key = Assign(keys.codes, keys.next_code, EventColumns::CodeKey(c.code, c.unit),
+                           is_new, undo.codes);
       if (is_new) out.new_codes.emplace_back(key, c);
       k.code.push_back(key);
     }
     k.source.reserve(ev.sources().size());
     for (const std::string& s : ev.sources()) {
-      if (batch.event_parts.empty()) {  // one dictionary: its sources are distinct
+      if (one_dictionary) {
         k.source.push_back(keys.next_source);
         out.new_sources.emplace_back(keys.next_source++, s);
         continue;
