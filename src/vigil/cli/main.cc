@@ -5,11 +5,13 @@
 #include <CLI/CLI.hpp>
 
 #include "vigil/base/logging.h"
+#include "vigil/base/memory.h"
 #include "vigil/base/version.h"
 #include "vigil/cli/command.h"
 
 int main(int argc, char** argv) {
   using namespace vigil;
+  base::ReserveThreadHeaps();
   CLI::App app{"vigil: a clinical machine-learning engine (ingest, store, tasks, models, serving)",
                "vigil"};
   app.set_version_flag(

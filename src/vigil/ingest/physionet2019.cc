@@ -135,7 +135,8 @@ class Reader {
     subject_index_ = b_.events.InternSubject(id);
     stay_index_ = b_.events.InternStay(id);
     source_index_ = b_.events.InternSource(physionet::SourceName(out_));
-    codes_.fill(store::EventColumns::kNone);  // interned on first use: most stays use few columns
+    codes_.fill(store::EventColumns::kNone);    // interned on first use: most stays use few columns
+    b_.events.ReserveCodes(kMeasurements + 2);  // and ICU admission, sepsis onset
     b_.events.Reserve(out_.content.size() / kBytesPerEvent);
   }
 

@@ -9,6 +9,7 @@
 #include <map>
 #include <mutex>
 #include <thread>
+#include <utility>
 
 #include "vigil/base/file.h"
 #include "vigil/base/hash.h"
@@ -71,6 +72,7 @@ IngestSession::IngestSession(store::Store& store, int64_t run_id, SessionOptions
 
 IngestSession::~IngestSession() {
   if (!finished_) (void)Finish(/*failed=*/true);
+  if (discard_.joinable()) discard_.join();
 }
 
 void IngestSession::Report() {
@@ -84,7 +86,7 @@ void IngestSession::CountUnchanged(int64_t bytes) {
   Report();
 }
 
-Status IngestSession::AddFile(FileOutput file) {
+Status IngestSession::AddFile(FileOutput& file) {
   store::Batch& b = file.batch;
   if (!b.counts.Balanced()) {
     return base::InternalError(fmt::format(
@@ -211,10 +213,15 @@ Status IngestSession::Flush() {
   // Keep the event columns' capacity for the next group; drop the rest.
   store::EventColumns events = std::move(pending_.events);
   events.Clear();
-  pending_ = store::Batch();
+  Discard(std::exchange(pending_, store::Batch()));
   pending_.events = std::move(events);
   pending_events_ = 0;
   return s;
+}
+
+void IngestSession::Discard(store::Batch written) {
+  if (discard_.joinable()) discard_.join();
+  discard_ = std::thread([b = std::move(written)]() mutable { store::Batch dead = std::move(b); });
 }
 
 Result<store::RunSummary> IngestSession::Finish(bool failed) {
@@ -258,9 +265,11 @@ class ReadAhead {
     for (auto& t : threads_) t.join();
   }
 
-  // The i-th file's output (blocking until it is ready), or its read error.
-  Result<FileOutput> Take(size_t i) {
+  // The i-th file's output (blocking until it is ready), or its read error. `done` is the content
+  // of a file taken before and no longer needed: its buffer is reused for a file to come.
+  Result<FileOutput> Take(size_t i, std::string done) {
     std::unique_lock lock(mu_);
+    if (done.capacity() > 0 && spare_.size() < kWindow) spare_.push_back(std::move(done));
     if (!ready_.count(i)) {
       wanted_ = i;
       ready_cv_.wait(lock, [&] { return ready_.count(i) > 0; });
@@ -277,6 +286,7 @@ class ReadAhead {
   static constexpr size_t kNobody = SIZE_MAX;
 
   void Work() {
+    std::string buffer;
     while (true) {
       size_t i;
       {
@@ -287,8 +297,13 @@ class ReadAhead {
         --waiting_workers_;
         if (stop_ || next_ >= files_.size()) return;
         i = next_++;
+        if (!spare_.empty()) {
+          buffer = std::move(spare_.back());
+          spare_.pop_back();
+        }
       }
-      Result<FileOutput> out = Load(files_[i]);
+      Result<FileOutput> out = Load(files_[i], std::move(buffer));
+      buffer = std::string();
       bool wake = false;
       {
         std::lock_guard lock(mu_);
@@ -302,12 +317,12 @@ class ReadAhead {
     }
   }
 
-  Result<FileOutput> Load(const fs::path& path) {
-    VIGIL_ASSIGN_OR_RETURN(std::string content, base::ReadFile(path));
+  Result<FileOutput> Load(const fs::path& path, std::string buffer) {
+    VIGIL_RETURN_IF_ERROR(base::ReadFileInto(path, buffer));
     FileOutput out;
     out.path = path;
-    out.sha256 = base::Sha256Hex(content);
-    out.content = std::move(content);
+    out.sha256 = base::Sha256Hex(buffer);
+    out.content = std::move(buffer);
     if (!known_.count(out.sha256)) {
       read_(out);
       out.batch.events.ReleaseIndex();  // freed by the thread that made it (cheaper)
@@ -322,6 +337,9 @@ class ReadAhead {
   std::condition_variable ready_cv_;  // the writer waits here for file `wanted_`
   std::condition_variable space_cv_;  // parsers wait here for room in the window
   std::map<size_t, Result<FileOutput>> ready_;
+  // Content buffers handed back by the writer: reading into them saves an allocation, its first
+  // page touches and a free across threads per file (7 % of the parsers' time on the 2019 set).
+  std::vector<std::string> spare_;
   size_t next_ = 0;
   size_t consumed_ = 0;
   size_t wanted_ = kNobody;
@@ -342,7 +360,7 @@ Status AddTrailingFile(IngestSession& session, const fs::path& path, const ReadT
     return Status::Ok();
   }
   read(out, session);
-  return session.AddFile(std::move(out));
+  return session.AddFile(out);
 }
 
 }  // namespace
@@ -369,9 +387,15 @@ Result<store::RunSummary> IngestFiles(store::Store& store, const std::vector<fs:
       IngestSession::Start(store, options.format, options.arguments, files_in, options.session));
   {
     ReadAhead ahead(files, known, read);
+    std::string done;
     for (size_t i = 0; i < files.size(); ++i) {
-      Result<FileOutput> out = ahead.Take(i);
-      Status s = out.ok() ? session->AddFile(std::move(out).value()) : out.status();
+      Result<FileOutput> out = ahead.Take(i, std::move(done));
+      done = std::string();
+      Status s = out.status();
+      if (s.ok()) {
+        s = session->AddFile(*out);
+        done = std::move(out->content);
+      }
       if (!s.ok()) {
         (void)session->Finish(/*failed=*/true);
         return s;

@@ -8,6 +8,11 @@
 namespace vigil::store {
 namespace {
 
+// Dictionaries smaller than this are searched linearly and get no hash index: a file of one
+// patient has one subject, one stay, one source and a few dozen codes, and building, then freeing,
+// an index per file cost more than the searches (docs/decisions.md, D12).
+constexpr size_t kScanLimit = 32;
+
 // Large columns are backed by transparent huge pages where the system allows it: a batch of
 // millions of events otherwise costs tens of thousands of page faults, which dominate ingestion on
 // virtual machines (docs/decisions.md, D12).
@@ -20,7 +25,15 @@ void AdviseHugePages(const std::vector<T>& column) {
 
 uint32_t EventColumns::Intern(std::unordered_map<std::string, uint32_t>& index,
                               std::vector<std::string>& values, std::string_view v) {
-  if (index.empty()) {  // after ReleaseIndex()
+  if (index.empty()) {
+    if (values.size() < kScanLimit) {
+      for (size_t i = 0; i < values.size(); ++i) {
+        if (values[i] == v) return static_cast<uint32_t>(i);
+      }
+      values.emplace_back(v);
+      return static_cast<uint32_t>(values.size() - 1);
+    }
+    // Grown past kScanLimit, or after ReleaseIndex().
     for (size_t i = 0; i < values.size(); ++i) index.emplace(values[i], static_cast<uint32_t>(i));
   }
   auto [it, inserted] = index.try_emplace(std::string(v), static_cast<uint32_t>(values.size()));
@@ -49,7 +62,15 @@ std::string EventColumns::CodeKey(std::string_view code, std::string_view unit) 
 }
 
 uint32_t EventColumns::InternCode(std::string_view code, std::string_view unit) {
-  if (code_index_.empty()) {  // after ReleaseIndex()
+  if (code_index_.empty()) {
+    if (codes_.size() < kScanLimit) {
+      for (size_t i = 0; i < codes_.size(); ++i) {
+        if (codes_[i].code == code && codes_[i].unit == unit) return static_cast<uint32_t>(i);
+      }
+      codes_.push_back({std::string(code), std::string(unit)});
+      return static_cast<uint32_t>(codes_.size() - 1);
+    }
+    // Grown past kScanLimit, or after ReleaseIndex().
     for (size_t i = 0; i < codes_.size(); ++i) {
       code_index_.emplace(CodeKey(codes_[i].code, codes_[i].unit), static_cast<uint32_t>(i));
     }

@@ -48,15 +48,19 @@ class EventColumns {
   // code map the same way).
   static std::string CodeKey(std::string_view code, std::string_view unit);
 
-  // Frees the hash indexes of the dictionaries (the dictionaries stay). An Intern* call after it
-  // rebuilds them. Readers call it when done, so that the indexes are freed on the thread that
-  // made them and a batch held for writing carries only its columns and dictionaries.
+  // Frees the hash indexes of the dictionaries (the dictionaries stay; small ones have no index,
+  // being searched linearly). An Intern* call after it rebuilds them. Readers call it when done, so
+  // that the indexes are freed on the thread that made them and a batch held for writing carries
+  // only its columns and dictionaries.
   void ReleaseIndex();
 
   // Appends all of `other`'s events, re-interning its dictionaries.
   void Append(const EventColumns& other);
   // Makes room for `n` events in all (capacity only), so that adding them moves no memory.
   void Reserve(size_t n);
+  // Makes room for `n` codes in the code dictionary (a reader that knows its codes saves the
+  // dictionary's regrowth, per file).
+  void ReserveCodes(size_t n) { codes_.reserve(n); }
   // Drops events from index `n` on (dictionaries are kept).
   void Truncate(size_t n);
   void Clear();

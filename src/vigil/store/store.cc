@@ -179,6 +179,16 @@ Status KnownKeys(const std::unordered_map<std::string, int32_t>& map,
   return Status::Ok();
 }
 
+// A (code, unit) pair by reference, as a hash key.
+using CodeRef = std::pair<std::string_view, std::string_view>;
+struct CodeRefHash {
+  size_t operator()(const CodeRef& c) const {
+    const size_t h = std::hash<std::string_view>()(c.first);
+    return h ^
+           (std::hash<std::string_view>()(c.second) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2));
+  }
+};
+
 Result<BatchKeys> ResolveKeys(const Batch& batch, KeyMaps& keys, KeyUndo& undo) {
   BatchKeys out;
   bool is_new = false;
@@ -205,15 +215,21 @@ Result<BatchKeys> ResolveKeys(const Batch& batch, KeyMaps& keys, KeyUndo& undo) 
   // sources are distinct; the same source may come in several parts: one key each.
   const bool one_dictionary = batch.event_parts.empty();
   std::unordered_map<std::string_view, int32_t> batch_sources;
+  // The batch's codes, looked up without building their map key: 10,000 parts of about 30 codes
+  // each (PhysioNet 2019) repeat the same few dozen.
+  std::unordered_map<CodeRef, int32_t, CodeRefHash> batch_codes;
   const auto resolve = [&](const EventColumns& ev) -> Status {
     EventKeys& k = out.events.emplace_back();
     VIGIL_RETURN_IF_ERROR(KnownKeys(keys.subjects, ev.subjects(), "subject", k.subject));
     VIGIL_RETURN_IF_ERROR(KnownKeys(keys.stays, ev.stays(), "stay", k.stay));
     for (const auto& c : ev.codes()) {
-      int32_t key = Assign(keys.codes, keys.next_code, EventColumns::CodeKey(c.code, c.unit),
-                           is_new, undo.codes);
-      if (is_new) out.new_codes.emplace_back(key, c);
-      k.code.push_back(key);
+      auto [cached, first] = batch_codes.try_emplace({c.code, c.unit}, 0);
+      if (first) {
+        cached->second = Assign(keys.codes, keys.next_code, EventColumns::CodeKey(c.code, c.unit),
+                                is_new, undo.codes);
+        if (is_new) out.new_codes.emplace_back(cached->second, c);
+      }
+      k.code.push_back(cached->second);
     }
     k.source.reserve(ev.sources().size());
     for (const std::string& s : ev.sources()) {

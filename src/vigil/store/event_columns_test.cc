@@ -1,0 +1,46 @@
+#include "vigil/store/event_columns.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace vigil::store {
+namespace {
+
+// Small dictionaries are searched linearly and large ones through a hash index: either way, and
+// across the switch and ReleaseIndex(), a value keeps the index it got first.
+TEST(EventColumnsTest, InterningIsStableAcrossDictionarySizesAndReleasedIndexes) {
+  for (const size_t n : {1u, 5u, 31u, 32u, 33u, 200u}) {
+    EventColumns ev;
+    std::vector<uint32_t> subjects, codes, codes_other_unit;
+    for (size_t i = 0; i < n; ++i) {
+      subjects.push_back(ev.InternSubject("p" + std::to_string(i)));
+      codes.push_back(ev.InternCode("LOINC/" + std::to_string(i), "mg/dL"));
+      // The same code with another unit is another entry.
+      codes_other_unit.push_back(ev.InternCode("LOINC/" + std::to_string(i), "mmol/L"));
+      if (i == n / 2) ev.ReleaseIndex();
+    }
+    ASSERT_EQ(ev.subjects().size(), n) << n;
+    ASSERT_EQ(ev.codes().size(), 2 * n) << n;
+    for (int pass = 0; pass < 2; ++pass) {
+      for (size_t i = 0; i < n; ++i) {
+        EXPECT_EQ(ev.InternSubject("p" + std::to_string(i)), subjects[i]) << n << " " << i;
+        EXPECT_EQ(ev.InternCode("LOINC/" + std::to_string(i), "mg/dL"), codes[i]) << n;
+        EXPECT_EQ(ev.InternCode("LOINC/" + std::to_string(i), "mmol/L"), codes_other_unit[i]);
+        EXPECT_EQ(ev.subjects()[subjects[i]], "p" + std::to_string(i));
+        EXPECT_EQ(ev.codes()[codes_other_unit[i]].unit, "mmol/L");
+      }
+      ev.ReleaseIndex();
+    }
+    EXPECT_EQ(ev.subjects().size(), n) << "re-interning added entries";
+    EXPECT_EQ(ev.codes().size(), 2 * n);
+    // Empty stay and source ids mean "none" and are not entries.
+    EXPECT_EQ(ev.InternStay(""), EventColumns::kNone);
+    EXPECT_EQ(ev.InternSource(""), EventColumns::kNone);
+    EXPECT_TRUE(ev.stays().empty());
+  }
+}
+
+}  // namespace
+}  // namespace vigil::store
