@@ -116,7 +116,7 @@ Status IngestSession::AddFile(FileOutput& file) {
   seen_.insert(file.sha256);
   b.files.push_back({file.sha256, file.path.string(), b.counts});
 
-  Merge(b, /*events_as_part=*/true);
+  Merge(b);
 
   ++files_ingested_;
   ++progress_.files_done;
@@ -127,7 +127,7 @@ Status IngestSession::AddFile(FileOutput& file) {
   return Status::Ok();
 }
 
-void IngestSession::Merge(store::Batch& b, bool events_as_part) {
+void IngestSession::Merge(store::Batch& b) {
   pending_events_ += b.event_count();
   pending_.subjects.insert(pending_.subjects.end(), std::make_move_iterator(b.subjects.begin()),
                            std::make_move_iterator(b.subjects.end()));
@@ -138,13 +138,10 @@ void IngestSession::Merge(store::Batch& b, bool events_as_part) {
                                std::make_move_iterator(b.stay_updates.end()));
   pending_.reference_scores.insert(pending_.reference_scores.end(), b.reference_scores.begin(),
                                    b.reference_scores.end());
-  if (events_as_part) {
-    if (!b.events.empty()) pending_.event_parts.push_back(std::move(b.events));
-  } else if (pending_.events.empty()) {
-    std::swap(pending_.events, b.events);  // the common case for streamed parts: no re-interning
-  } else {
-    pending_.events.Append(b.events);
-  }
+  // Each file's (or streamed part's) columns join the group as they are: appending them to one
+  // buffer re-interned every dictionary entry (for FHIR, one source per resource) and copied every
+  // column, 9 % of a FHIR bulk export's ingest time.
+  if (!b.events.empty()) pending_.event_parts.push_back(std::move(b.events));
   for (store::EventColumns& part : b.event_parts) {
     if (!part.empty()) pending_.event_parts.push_back(std::move(part));
   }
@@ -166,7 +163,7 @@ Status IngestSession::AddPart(store::Batch part, int64_t bytes) {
   file_counts_ += part.counts;
   progress_.bytes_done += bytes;
   progress_.counts += part.counts;
-  Merge(part, /*events_as_part=*/false);
+  Merge(part);
   if (pending_events_ >= options_.commit_events) VIGIL_RETURN_IF_ERROR(WritePending());
   Report();
   return Status::Ok();
@@ -210,11 +207,7 @@ Status IngestSession::Flush() {
                   pending_events_,
                   std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   }
-  // Keep the event columns' capacity for the next group; drop the rest.
-  store::EventColumns events = std::move(pending_.events);
-  events.Clear();
   Discard(std::exchange(pending_, store::Batch()));
-  pending_.events = std::move(events);
   pending_events_ = 0;
   return s;
 }

@@ -113,9 +113,8 @@ class IngestSession {
   IngestSession(store::Store& store, int64_t run_id, SessionOptions options,
                 std::unordered_set<std::string> seen, std::unordered_set<std::string> stays);
   void Report();
-  // Moves `b` into the pending group; its events become a part of their own when
-  // `events_as_part` (whole files), else they join pending_.events (streamed parts).
-  void Merge(store::Batch& b, bool events_as_part);
+  // Moves `b` into the pending group; its events become a part of their own (Batch::event_parts).
+  void Merge(store::Batch& b);
   // Frees a written group on a thread of its own (joined before the next one and on destruction):
   // the 10,000 parts of the PhysioNet 2019 set took 30 ms to free on the writing thread while the
   // store's last work left a core idle.

@@ -136,34 +136,6 @@ void EventColumns::Reserve(size_t n) {
   AdviseHugePages(source_);
 }
 
-void EventColumns::Grow(size_t n) {
-  if (time_.capacity() < n) Reserve(std::max(n, 2 * time_.capacity()));
-}
-
-void EventColumns::Append(const EventColumns& other) {
-  std::vector<uint32_t> subject_map, stay_map, code_map, source_map;
-  for (const auto& s : other.subjects_) subject_map.push_back(InternSubject(s));
-  for (const auto& s : other.stays_) stay_map.push_back(InternStay(s));
-  for (const auto& c : other.codes_) code_map.push_back(InternCode(c.code, c.unit));
-  for (const auto& s : other.sources_) source_map.push_back(InternSource(s));
-  const uint32_t offset = static_cast<uint32_t>(size());
-  const size_t n = other.size();
-  Grow(size() + n);
-  const auto remap = [](const std::vector<uint32_t>& map, uint32_t v) {
-    return v == kNone ? kNone : map[v];
-  };
-  for (size_t i = 0; i < n; ++i) {
-    subject_.push_back(subject_map[other.subject_[i]]);
-    code_.push_back(code_map[other.code_[i]]);
-    stay_.push_back(remap(stay_map, other.stay_[i]));
-    source_.push_back(remap(source_map, other.source_[i]));
-  }
-  time_.insert(time_.end(), other.time_.begin(), other.time_.end());
-  value_.insert(value_.end(), other.value_.begin(), other.value_.end());
-  has_value_.insert(has_value_.end(), other.has_value_.begin(), other.has_value_.end());
-  for (const auto& [i, text] : other.texts_) texts_.emplace_back(offset + i, text);
-}
-
 void EventColumns::ReleaseIndex() {
   for (auto* index : {&subject_index_, &stay_index_, &source_index_, &code_index_}) {
     std::unordered_map<std::string, uint32_t>().swap(*index);

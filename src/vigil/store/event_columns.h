@@ -54,8 +54,6 @@ class EventColumns {
   // only its columns and dictionaries.
   void ReleaseIndex();
 
-  // Appends all of `other`'s events, re-interning its dictionaries.
-  void Append(const EventColumns& other);
   // Makes room for `n` events in all (capacity only), so that adding them moves no memory.
   void Reserve(size_t n);
   // Makes room for `n` codes in the code dictionary (a reader that knows its codes saves the
@@ -91,8 +89,6 @@ class EventColumns {
  private:
   static uint32_t Intern(std::unordered_map<std::string, uint32_t>& index,
                          std::vector<std::string>& values, std::string_view v);
-  // Reserve()s geometrically so that repeated appends stay linear.
-  void Grow(size_t n);
   void Push(uint32_t subject, base::Instant time, uint32_t code, double value, bool has_value,
             uint32_t stay, uint32_t source);
 
