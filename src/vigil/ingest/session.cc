@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <system_error>
 #include <thread>
 #include <utility>
 
@@ -214,7 +215,12 @@ Status IngestSession::Flush() {
 
 void IngestSession::Discard(store::Batch written) {
   if (discard_.joinable()) discard_.join();
-  discard_ = std::thread([b = std::move(written)]() mutable { store::Batch dead = std::move(b); });
+  try {
+    discard_ =
+        std::thread([b = std::move(written)]() mutable { store::Batch dead = std::move(b); });
+  } catch (const std::system_error&) {
+    // No thread to be had: `written` is freed here, on return.
+  }
 }
 
 Result<store::RunSummary> IngestSession::Finish(bool failed) {
