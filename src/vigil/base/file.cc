@@ -37,9 +37,7 @@ Status ReadFileInto(const fs::path& path, std::string& data) {
   if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
     expected = static_cast<size_t>(st.st_size);
   }
-  // Shrinking first keeps the old bytes' buffer without zeroing it again: a reused buffer is only
-  // zero-filled where the new file is longer than any before.
-  data.resize(std::min(data.size(), expected));
+  // A reused buffer keeps its capacity: only bytes beyond its current size are zero-filled.
   data.resize(expected);
   size_t used = 0;
   while (true) {

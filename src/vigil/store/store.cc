@@ -212,8 +212,11 @@ Result<BatchKeys> ResolveKeys(const Batch& batch, KeyMaps& keys, KeyUndo& undo) 
   out.stay_rows = PlanRows(
       batch.stays, [](const Stay& s) -> const std::string& { return s.stay_id; }, fresh_stays);
   // Sources are new in every batch (a replaced record's source was deleted first). One dictionary's
-  // sources are distinct; the same source may come in several parts: one key each.
-  const bool one_dictionary = batch.event_parts.empty();
+  // sources are distinct; the same source may come in several parts: one key each. A session's
+  // batch has its events in parts only, often one (a FHIR file streamed in one part).
+  size_t with_sources = batch.events.sources().empty() ? 0 : 1;
+  for (const EventColumns& p : batch.event_parts) with_sources += p.sources().empty() ? 0 : 1;
+  const bool one_dictionary = with_sources <= 1;
   std::unordered_map<std::string_view, int32_t> batch_sources;
   // The batch's codes, looked up without building their map key: 10,000 parts of about 30 codes
   // each (PhysioNet 2019) repeat the same few dozen.
