@@ -67,8 +67,8 @@ int Run(const IngestFlags& flags, const GlobalOptions& global, const std::string
                            "unknown format '{}'; known formats:{}", flags.format, FormatList())),
                        /*usage=*/true);
   }
-  auto store = store::Store::Open(flags.store, store::Store::Mode::kReadWrite);
-  if (!store.ok()) return ReportError(store.status());
+  // Opened on a thread of its own while the reader lists and parses the input.
+  store::OpeningStore opening(flags.store, store::Store::Mode::kReadWrite);
 
   TerminalProgress progress(global.verbosity > 0);
   ingest::IngestRequest request;
@@ -83,17 +83,18 @@ int Run(const IngestFlags& flags, const GlobalOptions& global, const std::string
         base::WithThousands(p.files_total), static_cast<double>(p.bytes_done) / 1e6,
         base::WithThousands(p.counts.stored), base::WithThousands(p.counts.rejected)));
   };
-  auto run = format->run(**store, request);
+  auto run = format->run(opening, request);
   progress.Done();
   // A format refusing its arguments (--outcomes where it takes none) is a usage error.
   if (!run.ok()) {
     return ReportError(run.status(),
                        /*usage=*/run.status().code() == base::StatusCode::kInvalidArgument);
   }
-  auto rejects = (*store)->GetRejects(run->run_id);
+  store::Store* store = *opening.Get();  // open: the run succeeded
+  auto rejects = store->GetRejects(run->run_id);
   if (!rejects.ok()) return ReportError(rejects.status());
   if (global.verbosity > 0) {
-    PrintSummary(*run, progress.Elapsed(), (*store)->RejectFilePath().string(), *rejects);
+    PrintSummary(*run, progress.Elapsed(), store->RejectFilePath().string(), *rejects);
   }
   return run->counts.rejected > 0 ? kExitRejected : kExitOk;
 }

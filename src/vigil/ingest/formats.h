@@ -25,7 +25,8 @@ struct IngestRequest {
 struct Format {
   std::string name;         // e.g. "physionet2019"
   std::string description;  // one line for --help
-  std::function<base::Result<store::RunSummary>(store::Store&, const IngestRequest&)> run;
+  // Ingests `request` into the store being opened (a reader may start on its files meanwhile).
+  std::function<base::Result<store::RunSummary>(store::OpeningStore&, const IngestRequest&)> run;
 };
 
 // Every known format, in the order --help lists them.

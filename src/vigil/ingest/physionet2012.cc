@@ -282,7 +282,7 @@ class RecordReader {
 
 void ReadPhysioNet2012(FileOutput& out) { RecordReader(out).Read(); }
 
-base::Result<store::RunSummary> IngestPhysioNet2012(store::Store& store,
+base::Result<store::RunSummary> IngestPhysioNet2012(store::OpeningStore& store,
                                                     const IngestRequest& request) {
   FilesOptions options;
   options.format = "physionet2012";
@@ -291,8 +291,11 @@ base::Result<store::RunSummary> IngestPhysioNet2012(store::Store& store,
   options.session.reject_whole_file = physionet::RejectWholeFile;
   options.session.progress = request.progress;
   if (request.commit_events > 0) options.session.commit_events = request.commit_events;
-  VIGIL_ASSIGN_OR_RETURN(auto with_outcome, store.StayIdsWithDisposition());
-  auto outcome_stays = std::make_shared<std::unordered_set<std::string>>(std::move(with_outcome));
+  auto outcome_stays = std::make_shared<std::unordered_set<std::string>>();
+  options.store_ready = [outcome_stays](store::Store& s) -> base::Status {
+    VIGIL_ASSIGN_OR_RETURN(*outcome_stays, s.StayIdsWithDisposition());
+    return base::Status::Ok();
+  };
   options.trailing_files = request.outcomes;
   options.read_trailing = [outcome_stays](FileOutput& out, const IngestSession& session) {
     OutcomeStays stays;

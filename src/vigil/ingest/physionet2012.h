@@ -44,7 +44,7 @@ void ReadPhysioNet2012Outcomes(FileOutput& out, const OutcomeStays& stays);
 
 // `vigil ingest --format physionet2012 DIR... [--outcomes FILE...]`: the record files (*.txt) under
 // the inputs, then the outcomes files.
-base::Result<store::RunSummary> IngestPhysioNet2012(store::Store& store,
+base::Result<store::RunSummary> IngestPhysioNet2012(store::OpeningStore& store,
                                                     const IngestRequest& request);
 
 }  // namespace vigil::ingest

@@ -320,7 +320,7 @@ class Reader {
 
 void ReadPhysioNet2019(FileOutput& out) { Reader(out).Read(); }
 
-base::Result<store::RunSummary> IngestPhysioNet2019(store::Store& store,
+base::Result<store::RunSummary> IngestPhysioNet2019(store::OpeningStore& store,
                                                     const IngestRequest& request) {
   if (!request.outcomes.empty()) {
     return base::InvalidArgumentError("--outcomes is only for --format physionet2012");

@@ -25,7 +25,7 @@ namespace vigil::ingest {
 void ReadPhysioNet2019(FileOutput& out);
 
 // `vigil ingest --format physionet2019 DIR...`: every *.psv file under the inputs.
-base::Result<store::RunSummary> IngestPhysioNet2019(store::Store& store,
+base::Result<store::RunSummary> IngestPhysioNet2019(store::OpeningStore& store,
                                                     const IngestRequest& request);
 
 }  // namespace vigil::ingest

@@ -32,7 +32,8 @@ base::Result<store::RunSummary> Ingest(store::Store& store, const std::string& f
   request.inputs = std::move(inputs);
   request.outcomes = std::move(outcomes);
   request.arguments = "test";
-  return f->run(store, request);
+  store::OpeningStore open(store);
+  return f->run(open, request);
 }
 
 std::set<std::string> Column(store::Store& store, const std::string& sql) {

@@ -153,9 +153,15 @@ struct FilesOptions {
   // the session: files that refer to the stays the inputs bring (PhysioNet 2012 outcomes).
   std::vector<std::filesystem::path> trailing_files;
   ReadTrailingFn read_trailing;
+  // Called once the store is open, before the run starts (the files are being parsed meanwhile).
+  std::function<base::Status(store::Store&)> store_ready;
 };
 
-// Ingests every input file under `inputs` with `read`; returns the run as stored.
+// Ingests every input file under `inputs` with `read`; returns the run as stored. The files are
+// listed and parsing starts before the store is needed (while `opening` opens it).
+base::Result<store::RunSummary> IngestFiles(store::OpeningStore& opening,
+                                            const std::vector<std::filesystem::path>& inputs,
+                                            const ReadFileFn& read, FilesOptions options);
 base::Result<store::RunSummary> IngestFiles(store::Store& store,
                                             const std::vector<std::filesystem::path>& inputs,
                                             const ReadFileFn& read, FilesOptions options);

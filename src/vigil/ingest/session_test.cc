@@ -1,5 +1,6 @@
 #include "vigil/ingest/session.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "vigil/base/text.h"
@@ -123,6 +124,67 @@ TEST(IngestFilesTest, UnbalancedReaderIsABugNotData) {
   auto stats = (*store)->GetStats();
   ASSERT_TRUE(stats.ok());
   EXPECT_EQ(stats->runs.back().status, "failed");
+}
+
+// More files than the read-ahead window (256) holds, of growing and shrinking sizes (content
+// buffers go back to the parser that read them and are reused), parsed while the store is still
+// opening.
+TEST(IngestFilesTest, ManyFilesArriveWholeAndInOrderWhileTheStoreOpens) {
+  testing::TempDir dir;
+  constexpr int kFiles = 700;
+  int64_t events = 0;
+  double value_sum = 0;
+  for (int i = 0; i < kFiles; ++i) {
+    std::string content;
+    const int lines = 1 + (i * 37) % 23;
+    for (int h = 0; h < lines; ++h) {
+      content += std::to_string(h) + "," + std::to_string(i) + "\n";
+      value_sum += i;
+    }
+    events += lines;
+    dir.Write(fmt::format("in/f{:04}.txt", i), content);
+  }
+  FilesOptions options = Options();
+  options.session.commit_events = 5'000;
+  std::vector<int64_t> done;  // files done, as the progress saw them
+  options.session.progress = [&done](const Progress& p) { done.push_back(p.files_done); };
+  {
+    store::OpeningStore opening(dir.path() / "s.duckdb", store::Store::Mode::kReadWrite);
+    auto run = IngestFiles(opening, {dir.path() / "in"}, ReadToy, options);
+    ASSERT_TRUE(run.ok()) << run.status().ToString();
+    EXPECT_EQ(run->files_ingested, kFiles);
+    EXPECT_EQ(run->counts.records_in, events);
+    EXPECT_EQ(run->counts.stored, events);
+    ASSERT_EQ(done.size(), static_cast<size_t>(kFiles));
+    for (size_t i = 0; i < done.size(); ++i) EXPECT_EQ(done[i], static_cast<int64_t>(i) + 1);
+    auto store = opening.Get();
+    ASSERT_TRUE(store.ok());
+    // Every file's rows carry its own values: no output was handed to the wrong file.
+    auto rows = (*store)->QueryText(
+        "SELECT count(*), sum(numeric_value), "
+        "count(*) FILTER (WHERE numeric_value <> CAST(substr(stay_id, 2) AS DOUBLE)) "
+        "FROM events");
+    ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+    EXPECT_EQ((*rows)[0][0], std::to_string(events));
+    EXPECT_DOUBLE_EQ(std::stod((*rows)[0][1]), value_sum);
+    EXPECT_EQ((*rows)[0][2], "0");
+  }
+  store::OpeningStore again(dir.path() / "s.duckdb", store::Store::Mode::kReadWrite);
+  auto rerun = IngestFiles(again, {dir.path() / "in"}, ReadToy, Options());
+  ASSERT_TRUE(rerun.ok()) << rerun.status().ToString();
+  EXPECT_EQ(rerun->files_unchanged, kFiles);
+  EXPECT_EQ(rerun->counts.records_in, 0);
+}
+
+TEST(IngestFilesTest, AStoreThatCannotBeOpenedIsTheRunsError) {
+  testing::TempDir dir;
+  dir.Write("in/a.txt", "1,80\n");
+  dir.Write("not-a-store.duckdb", "this is not a DuckDB file");
+  store::OpeningStore opening(dir.path() / "not-a-store.duckdb", store::Store::Mode::kReadWrite);
+  auto run = IngestFiles(opening, {dir.path() / "in"}, ReadToy, Options());
+  ASSERT_FALSE(run.ok());
+  EXPECT_FALSE(opening.Get().ok());
+  EXPECT_EQ(run.status().code(), opening.Get().status().code());
 }
 
 TEST(IngestFilesTest, MissingInputIsNotFound) {

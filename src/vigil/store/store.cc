@@ -5,6 +5,7 @@
 #include <chrono>
 #include <functional>
 #include <nlohmann/json.hpp>
+#include <system_error>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -660,6 +661,29 @@ Result<std::unique_ptr<Store>> Store::Open(const fs::path& path, Mode mode) {
   impl->conn.emplace(std::move(conn));
   VIGIL_RETURN_IF_ERROR(RegisterEventScan(*impl->conn, &impl->scan));
   return std::unique_ptr<Store>(new Store(path, std::move(impl)));
+}
+
+OpeningStore::OpeningStore(fs::path path, Store::Mode mode) {
+  try {
+    thread_ =
+        std::thread([this, path = std::move(path), mode] { opened_ = Store::Open(path, mode); });
+  } catch (const std::system_error&) {
+    opened_ = Store::Open(path, mode);  // no thread to be had: opened here
+  }
+}
+
+OpeningStore::OpeningStore(Store& open) : store_(&open) {}
+
+OpeningStore::~OpeningStore() {
+  if (thread_.joinable()) thread_.join();
+}
+
+Result<Store*> OpeningStore::Get() {
+  if (thread_.joinable()) thread_.join();
+  if (store_ != nullptr) return store_;
+  if (!opened_.ok()) return opened_.status();
+  store_ = opened_->get();
+  return store_;
 }
 
 fs::path Store::RejectFilePath() const {

@@ -20,6 +20,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_set>
 #include <vector>
 
@@ -206,6 +207,28 @@ class Store {
   std::unique_ptr<Impl> impl_;
   int schema_version_ = kSchemaVersion;
   bool in_transaction_ = false;
+};
+
+// A store being opened (Store::Open) on a thread of its own, so that a command can list and parse
+// its input meanwhile: creating a new store's schema takes 50 ms on one core. Get() waits for it.
+// Used from one thread (besides the opening thread it owns).
+class OpeningStore {
+ public:
+  OpeningStore(std::filesystem::path path, Store::Mode mode);
+  // A store that is already open (not owned).
+  explicit OpeningStore(Store& open);
+  ~OpeningStore();  // waits for the opening thread
+  OpeningStore(const OpeningStore&) = delete;
+  OpeningStore& operator=(const OpeningStore&) = delete;
+
+  // Waits until the store is open: the store (owned by this object, or the one given), or why it
+  // could not be opened.
+  base::Result<Store*> Get();
+
+ private:
+  std::thread thread_;
+  base::Result<std::unique_ptr<Store>> opened_ = base::InternalError("store not opened");
+  Store* store_ = nullptr;
 };
 
 }  // namespace vigil::store
