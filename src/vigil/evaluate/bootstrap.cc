@@ -24,13 +24,6 @@ double Quantile(const std::vector<double>& v, double q) {
 
 }  // namespace
 
-uint64_t SplitMix64::Next() {
-  uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
-}
-
 uint64_t SplitMix64::Below(uint64_t n) {
   // Reject the top partial block so every residue is equally likely.
   const uint64_t limit =

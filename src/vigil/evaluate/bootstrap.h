@@ -15,18 +15,20 @@
 #include <string_view>
 #include <vector>
 
+#include "vigil/base/random.h"
+
 namespace vigil::evaluate {
 
-// SplitMix64 (Steele, Lea and Flood 2014): small, fast, and fully specified.
+// base::SplitMix64 with an unbiased bounded draw.
 class SplitMix64 {
  public:
-  explicit SplitMix64(uint64_t seed) : state_(seed) {}
-  uint64_t Next();
+  explicit SplitMix64(uint64_t seed) : rng_(seed) {}
+  uint64_t Next() { return rng_.Next(); }
   // Uniform in [0, n), without modulo bias. Precondition: n > 0.
   uint64_t Below(uint64_t n);
 
  private:
-  uint64_t state_;
+  base::SplitMix64 rng_;
 };
 
 // A seed for one stream, derived from the run's seed and a name (for example a subgroup "sex=F"),

@@ -1,6 +1,6 @@
-// A small, portable random generator (SplitMix64) for fold assignment and synthetic test data.
-// The standard library's distributions are implementation-defined; vigil's folds must be the same
-// on every platform for a given seed, so the few draws vigil needs are written here.
+// A small, portable random generator (base::SplitMix64) for fold assignment and synthetic test
+// data. The standard library's distributions are implementation-defined; vigil's folds must be the
+// same on every platform for a given seed, so the few draws vigil needs are written here.
 #ifndef VIGIL_MODEL_RANDOM_H_
 #define VIGIL_MODEL_RANDOM_H_
 
@@ -10,18 +10,15 @@
 #include <utility>
 #include <vector>
 
+#include "vigil/base/random.h"
+
 namespace vigil::model {
 
 class Rng {
  public:
-  explicit Rng(uint64_t seed) : state_(seed) {}
+  explicit Rng(uint64_t seed) : rng_(seed) {}
 
-  uint64_t Next() {
-    uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
+  uint64_t Next() { return rng_.Next(); }
   // Uniform in [0, 1) with 53 random bits.
   double Uniform() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }
   // Uniform integer in [0, n); n > 0. (Multiply-shift; the bias is below 2^-32 for n < 2^32.)
@@ -41,7 +38,7 @@ class Rng {
   }
 
  private:
-  uint64_t state_;
+  base::SplitMix64 rng_;
 };
 
 }  // namespace vigil::model

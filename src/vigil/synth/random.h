@@ -13,15 +13,11 @@
 #include <cstdint>
 #include <span>
 
+#include "vigil/base/random.h"
+
 namespace vigil::synth {
 
-// SplitMix64's output function: a bijection on 64-bit integers that mixes every input bit.
-constexpr uint64_t Mix64(uint64_t z) {
-  z += 0x9e3779b97f4a7c15ULL;
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
+using base::Mix64;
 
 class Rng {
  public:

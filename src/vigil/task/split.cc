@@ -6,24 +6,13 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "vigil/base/random.h"
+
 namespace vigil::task {
 namespace {
 
-// SplitMix64 (Steele, Lea, Flood 2014): a tiny generator whose output is fixed by the seed on
-// every platform, unlike std::shuffle's use of a distribution.
-class SplitMix64 {
- public:
-  explicit SplitMix64(uint64_t seed) : state_(seed) {}
-  uint64_t Next() {
-    uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-
- private:
-  uint64_t state_;
-};
+// Fixed by the seed on every platform, unlike std::shuffle's use of a distribution.
+using base::SplitMix64;
 
 struct SubjectInfo {
   std::string_view id;
