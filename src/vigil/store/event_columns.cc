@@ -21,24 +21,38 @@ void AdviseHugePages(const std::vector<T>& column) {
   base::AdviseHugePages(const_cast<T*>(column.data()), column.capacity() * sizeof(T));
 }
 
+// The index of the entry `matches` accepts in `entries`, appending `make()` when there is none.
+// Small dictionaries are searched linearly; from kScanLimit entries on (or after ReleaseIndex())
+// `index`, keyed by `key_of(entry)`, is built from the entries and used instead (`key` is the
+// sought entry's key, made only then).
+template <typename Entry, typename Matches, typename KeyOf, typename Key, typename Make>
+uint32_t InternEntry(std::unordered_map<std::string, uint32_t>& index, std::vector<Entry>& entries,
+                     Matches matches, KeyOf key_of, Key key, Make make) {
+  if (index.empty()) {
+    if (entries.size() < kScanLimit) {
+      for (size_t i = 0; i < entries.size(); ++i) {
+        if (matches(entries[i])) return static_cast<uint32_t>(i);
+      }
+      entries.push_back(make());
+      return static_cast<uint32_t>(entries.size() - 1);
+    }
+    for (size_t i = 0; i < entries.size(); ++i) {
+      index.emplace(key_of(entries[i]), static_cast<uint32_t>(i));
+    }
+  }
+  auto [it, inserted] = index.try_emplace(key(), static_cast<uint32_t>(entries.size()));
+  if (inserted) entries.push_back(make());
+  return it->second;
+}
+
 }  // namespace
 
 uint32_t EventColumns::Intern(std::unordered_map<std::string, uint32_t>& index,
                               std::vector<std::string>& values, std::string_view v) {
-  if (index.empty()) {
-    if (values.size() < kScanLimit) {
-      for (size_t i = 0; i < values.size(); ++i) {
-        if (values[i] == v) return static_cast<uint32_t>(i);
-      }
-      values.emplace_back(v);
-      return static_cast<uint32_t>(values.size() - 1);
-    }
-    // Grown past kScanLimit, or after ReleaseIndex().
-    for (size_t i = 0; i < values.size(); ++i) index.emplace(values[i], static_cast<uint32_t>(i));
-  }
-  auto [it, inserted] = index.try_emplace(std::string(v), static_cast<uint32_t>(values.size()));
-  if (inserted) values.emplace_back(v);
-  return it->second;
+  return InternEntry(
+      index, values, [v](const std::string& e) { return e == v; },
+      [](const std::string& e) { return e; }, [v] { return std::string(v); },
+      [v] { return std::string(v); });
 }
 
 uint32_t EventColumns::InternSubject(std::string_view id) {
@@ -62,23 +76,13 @@ std::string EventColumns::CodeKey(std::string_view code, std::string_view unit) 
 }
 
 uint32_t EventColumns::InternCode(std::string_view code, std::string_view unit) {
-  if (code_index_.empty()) {
-    if (codes_.size() < kScanLimit) {
-      for (size_t i = 0; i < codes_.size(); ++i) {
-        if (codes_[i].code == code && codes_[i].unit == unit) return static_cast<uint32_t>(i);
-      }
-      codes_.push_back({std::string(code), std::string(unit)});
-      return static_cast<uint32_t>(codes_.size() - 1);
-    }
-    // Grown past kScanLimit, or after ReleaseIndex().
-    for (size_t i = 0; i < codes_.size(); ++i) {
-      code_index_.emplace(CodeKey(codes_[i].code, codes_[i].unit), static_cast<uint32_t>(i));
-    }
-  }
-  auto [it, inserted] =
-      code_index_.try_emplace(CodeKey(code, unit), static_cast<uint32_t>(codes_.size()));
-  if (inserted) codes_.push_back({std::string(code), std::string(unit)});
-  return it->second;
+  return InternEntry(
+      code_index_, codes_, [&](const CodeUnit& c) { return c.code == code && c.unit == unit; },
+      [](const CodeUnit& c) { return CodeKey(c.code, c.unit); },
+      [&] { return CodeKey(code, unit); },
+      [&] {
+        return CodeUnit{std::string(code), std::string(unit)};
+      });
 }
 
 void EventColumns::Push(uint32_t subject, base::Instant time, uint32_t code, double value,
