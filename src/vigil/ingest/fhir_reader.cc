@@ -37,10 +37,9 @@ Result<fhir::Context> LoadContext(store::Store& store) {
 }
 
 Status IngestAll(store::Store& store, IngestSession& session, const std::vector<fs::path>& files,
-                 size_t commit_events) {
+                 fhir::HashAhead& hashes, size_t commit_events) {
   VIGIL_ASSIGN_OR_RETURN(fhir::Context context, LoadContext(store));
   simdjson::ondemand::parser parser;
-  fhir::HashAhead hashes(files);
   for (size_t i = 0; i < files.size(); ++i) {
     VIGIL_ASSIGN_OR_RETURN(std::string sha256, hashes.Get(i));
     if (session.AlreadyIngested(sha256)) {
@@ -65,19 +64,28 @@ Status IngestAll(store::Store& store, IngestSession& session, const std::vector<
 
 Result<store::RunSummary> IngestFhir(store::Store& store, const IngestRequest& request,
                                      const FhirOptions& options) {
+  store::OpeningStore open(store);
+  return IngestFhir(open, request, options);
+}
+
+Result<store::RunSummary> IngestFhir(store::OpeningStore& opening, const IngestRequest& request,
+                                     const FhirOptions& options) {
   VIGIL_ASSIGN_OR_RETURN(
       std::vector<fs::path> files,
       base::ListInputFiles(request.inputs, {".json", ".ndjson", ".json.gz", ".ndjson.gz"}));
   std::stable_sort(files.begin(), files.end(),
                    [](const fs::path& a, const fs::path& b) { return FileRank(a) < FileRank(b); });
+  // The files are hashed (to skip those already ingested) while the store is being opened.
+  fhir::HashAhead hashes(files);
+  VIGIL_ASSIGN_OR_RETURN(store::Store * store, opening.Get());
   SessionOptions session_options;
   session_options.commit_events = options.commit_events;
   session_options.replace_stays = true;  // FHIR versions decide what replaces what
   session_options.progress = request.progress;
   VIGIL_ASSIGN_OR_RETURN(auto session,
-                         IngestSession::Start(store, "fhir", request.arguments,
+                         IngestSession::Start(*store, "fhir", request.arguments,
                                               static_cast<int64_t>(files.size()), session_options));
-  Status s = IngestAll(store, *session, files, options.commit_events);
+  Status s = IngestAll(*store, *session, files, hashes, options.commit_events);
   if (!s.ok()) {
     (void)session->Finish(/*failed=*/true);
     return s;

@@ -28,6 +28,10 @@ struct FhirOptions {
 
 // Ingests every .json, .ndjson, .json.gz and .ndjson.gz file under `request.inputs`. Files whose
 // name starts with Patient are read first, then Encounter, then the rest (each group by path).
+// The files are listed and hashing starts while `opening` opens the store.
+base::Result<store::RunSummary> IngestFhir(store::OpeningStore& opening,
+                                           const IngestRequest& request,
+                                           const FhirOptions& options = {});
 base::Result<store::RunSummary> IngestFhir(store::Store& store, const IngestRequest& request,
                                            const FhirOptions& options = {});
 

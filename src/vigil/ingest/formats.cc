@@ -10,10 +10,7 @@ const std::vector<Format>& Formats() {
   // One entry per reader; each reader's header declares the function named here.
   static const std::vector<Format> kFormats = {
       {"fhir", "FHIR R4 Bundles and resources (.json), Bulk Data NDJSON (.ndjson), gzip of either",
-       [](store::OpeningStore& opening, const IngestRequest& r) -> base::Result<store::RunSummary> {
-         VIGIL_ASSIGN_OR_RETURN(store::Store * s, opening.Get());
-         return IngestFhir(*s, r);
-       }},
+       [](store::OpeningStore& s, const IngestRequest& r) { return IngestFhir(s, r); }},
       {"physionet2012",
        "PhysioNet 2012 record files (*.txt); outcomes with --outcomes Outcomes-a.txt",
        IngestPhysioNet2012},
