@@ -404,7 +404,9 @@ void CommitResource(Mapped& m, std::string_view full_url, Context& context, stor
   store::EventColumns& ev = batch.events;
   if (!m.events.empty()) {
     const uint32_t subject = ev.InternSubject(m.subject_id);
-    const uint32_t source = ev.InternSource(m.source);
+    // The version rules keep a resource out of a part that already holds it (a newer version
+    // starts a new part), so its source is new to this dictionary.
+    const uint32_t source = ev.AddNewSource(m.source);
     for (const PendingEvent& e : m.events) {
       const uint32_t code = ev.InternCode(e.code, e.unit);
       const uint32_t stay = ev.InternStay(e.stay_id);

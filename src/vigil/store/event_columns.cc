@@ -67,6 +67,15 @@ uint32_t EventColumns::InternSource(std::string_view source) {
   return source.empty() ? kNone : Intern(source_index_, sources_, source);
 }
 
+uint32_t EventColumns::AddNewSource(std::string_view source) {
+  if (source.empty()) return kNone;
+  const auto i = static_cast<uint32_t>(sources_.size());
+  sources_.emplace_back(source);
+  // An index built by an earlier InternSource must know it too.
+  if (!source_index_.empty()) source_index_.emplace(sources_.back(), i);
+  return i;
+}
+
 std::string EventColumns::CodeKey(std::string_view code, std::string_view unit) {
   std::string key;
   key.reserve(code.size() + unit.size() + 1);

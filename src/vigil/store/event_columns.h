@@ -33,6 +33,9 @@ class EventColumns {
   uint32_t InternStay(std::string_view stay_id);  // kNone for an empty id
   uint32_t InternCode(std::string_view code, std::string_view unit);
   uint32_t InternSource(std::string_view source);  // kNone for an empty source
+  // A source the caller knows is not in the dictionary yet (FHIR: one per resource, a part never
+  // holding a resource twice): appended without a lookup. kNone for an empty source.
+  uint32_t AddNewSource(std::string_view source);
 
   void AddNumeric(uint32_t subject, base::Instant time, uint32_t code, double value, uint32_t stay,
                   uint32_t source);

@@ -42,5 +42,25 @@ TEST(EventColumnsTest, InterningIsStableAcrossDictionarySizesAndReleasedIndexes)
   }
 }
 
+// Sources added without a lookup are found by later lookups, before and after the dictionary has
+// an index (from 32 entries on).
+TEST(EventColumnsTest, NewSourcesAreKnownToLaterLookups) {
+  EventColumns ev;
+  EXPECT_EQ(ev.AddNewSource(""), EventColumns::kNone);
+  for (int i = 0; i < 100; ++i) {
+    const std::string source = "Observation/" + std::to_string(i);
+    const uint32_t added = ev.AddNewSource(source);
+    EXPECT_EQ(added, static_cast<uint32_t>(i));
+    EXPECT_EQ(ev.InternSource(source), added);  // builds the index once past 32 entries
+  }
+  EXPECT_EQ(ev.sources().size(), 100u);
+  EXPECT_EQ(ev.InternSource("Observation/7"), 7u);
+  EXPECT_EQ(ev.InternSource("Observation/100"), 100u);  // new: appended
+  ev.ReleaseIndex();
+  EXPECT_EQ(ev.AddNewSource("Observation/101"), 101u);
+  EXPECT_EQ(ev.InternSource("Observation/101"), 101u);  // the index rebuilt from all entries
+  EXPECT_EQ(ev.sources().size(), 102u);
+}
+
 }  // namespace
 }  // namespace vigil::store
