@@ -665,8 +665,8 @@ Result<std::unique_ptr<Store>> Store::Open(const fs::path& path, Mode mode) {
 
 OpeningStore::OpeningStore(fs::path path, Store::Mode mode) {
   try {
-    thread_ =
-        std::thread([this, path = std::move(path), mode] { opened_ = Store::Open(path, mode); });
+    // The thread gets a copy: `path` must survive a thread that could not be started.
+    thread_ = std::thread([this, path, mode] { opened_ = Store::Open(path, mode); });
   } catch (const std::system_error&) {
     opened_ = Store::Open(path, mode);  // no thread to be had: opened here
   }
