@@ -5,8 +5,11 @@
 namespace vigil::base {
 namespace {
 
-// The reference sequence of SplitMix64 for seed 1234567 (the published C implementation).
+// The reference sequences of SplitMix64 for seeds 0 and 1234567 (Vigna's C implementation).
 TEST(SplitMix64Test, MatchesTheReferenceSequence) {
+  SplitMix64 zero(0);
+  EXPECT_EQ(zero.Next(), 0xE220A8397B1DCDAFULL);
+  EXPECT_EQ(zero.Next(), 0x6E789E6AA1B965F4ULL);
   SplitMix64 rng(1234567);
   EXPECT_EQ(rng.Next(), 6457827717110365317ULL);
   EXPECT_EQ(rng.Next(), 3203168211198807973ULL);

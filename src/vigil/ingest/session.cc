@@ -431,12 +431,12 @@ Result<store::RunSummary> IngestFiles(store::OpeningStore& opening,
   ReadAhead ahead(files, read);
   VIGIL_ASSIGN_OR_RETURN(store::Store * store, opening.Get());
   if (options.store_ready) VIGIL_RETURN_IF_ERROR(options.store_ready(*store));
-  VIGIL_ASSIGN_OR_RETURN(auto known, store->IngestedFileHashes());
-  ahead.SetKnown(std::move(known));
   const auto files_in = static_cast<int64_t>(files.size() + options.trailing_files.size());
   VIGIL_ASSIGN_OR_RETURN(
       auto session,
       IngestSession::Start(*store, options.format, options.arguments, files_in, options.session));
+  // The store's file hashes, as the session read them (no file has been added yet).
+  ahead.SetKnown(session->IngestedFiles());
   ReadAhead::Loaded spent;
   for (size_t i = 0; i < files.size(); ++i) {
     ReadAhead::Loaded taken = ahead.Take(i, std::move(spent));

@@ -84,6 +84,8 @@ class IngestSession {
   bool KnownStay(const std::string& stay_id) const { return stays_.count(stay_id) > 0; }
   // True when a file with this content is in the store or was added earlier in this run.
   bool AlreadyIngested(const std::string& sha256) const { return seen_.count(sha256) > 0; }
+  // The hashes of the files in the store or added earlier in this run.
+  const std::unordered_set<std::string>& IngestedFiles() const { return seen_; }
   // Counts a file that was skipped because it was already ingested.
   void CountUnchanged(int64_t bytes);
 
