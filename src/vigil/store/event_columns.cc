@@ -169,20 +169,6 @@ void EventColumns::Truncate(size_t n) {
       texts_.end());
 }
 
-void EventColumns::Clear() {
-  // Keeps the columns' capacity: a reader or writer reuses one object batch after batch.
-  subjects_.clear();
-  stays_.clear();
-  sources_.clear();
-  codes_.clear();
-  subject_index_.clear();
-  stay_index_.clear();
-  source_index_.clear();
-  code_index_.clear();
-  Truncate(0);
-  texts_.clear();
-}
-
 Event EventColumns::Get(size_t i) const {
   Event e;
   e.subject_id = subjects_[subject_[i]];

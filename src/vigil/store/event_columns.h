@@ -64,7 +64,6 @@ class EventColumns {
   void ReserveCodes(size_t n) { codes_.reserve(n); }
   // Drops events from index `n` on (dictionaries are kept).
   void Truncate(size_t n);
-  void Clear();
 
   size_t size() const { return time_.size(); }
   bool empty() const { return time_.empty(); }
