@@ -37,7 +37,7 @@ for set in synthea bulk-10-patients r4-examples; do
   echo "-- rows: subjects, stays (by kind), events"
   "$vigil" query --store "$store" "SELECT 'subjects', count(*) FROM subjects UNION ALL SELECT \
     'stays ' || kind, count(*) FROM stays GROUP BY kind UNION ALL SELECT 'events', count(*) FROM \
-    event_data ORDER BY 1" | awk -F'\t' '{printf "  %8d  %s\n", $2, $1}'
+    event_rows ORDER BY 1" | awk -F'\t' '{printf "  %8d  %s\n", $2, $1}'
   echo "-- skipped, by reason"
   "$vigil" query --store "$store" "SELECT reason, sum(count)::BIGINT FROM ingest_skips GROUP BY 1 ORDER \
     BY 2 DESC, 1" | awk -F'\t' '{printf "  %8d  %s\n", $2, $1}'

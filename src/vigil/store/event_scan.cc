@@ -14,12 +14,12 @@ struct ScanState {
 };
 
 void Bind(duckdb_bind_info info) {
-  static const char* const kNames[] = {"subject_key", "time",     "code_key",  "numeric_value",
-                                       "text_value",  "stay_key", "source_key"};
-  static const duckdb_type kTypes[] = {
-      DUCKDB_TYPE_INTEGER, DUCKDB_TYPE_TIMESTAMP, DUCKDB_TYPE_INTEGER, DUCKDB_TYPE_DOUBLE,
-      DUCKDB_TYPE_VARCHAR, DUCKDB_TYPE_INTEGER,   DUCKDB_TYPE_INTEGER};
-  for (size_t i = 0; i < 7; ++i) {
+  static const char* const kNames[] = {"subject_key",   "time",     "code_key",
+                                       "numeric_value", "stay_key", "source_key"};
+  static const duckdb_type kTypes[] = {DUCKDB_TYPE_INTEGER, DUCKDB_TYPE_TIMESTAMP,
+                                       DUCKDB_TYPE_INTEGER, DUCKDB_TYPE_DOUBLE,
+                                       DUCKDB_TYPE_INTEGER, DUCKDB_TYPE_INTEGER};
+  for (size_t i = 0; i < std::size(kNames); ++i) {
     duckdb_logical_type t = duckdb_create_logical_type(kTypes[i]);
     duckdb_bind_add_result_column(info, kNames[i], t);
     duckdb_destroy_logical_type(&t);
@@ -52,7 +52,7 @@ void MapKeys(const std::vector<uint32_t>& local, const std::vector<int32_t>& key
   }
 }
 
-// Copies rows [start, start + n) of one part to rows [row, row + n) of `out`.
+// Copies rows [start, start + n) of one part, which hold no text, to rows [row, row + n) of `out`.
 void CopyRows(const EventScanPart& part, size_t start, size_t n, duckdb_data_chunk out,
               size_t row) {
   const EventColumns& ev = *part.events;
@@ -74,49 +74,64 @@ void CopyRows(const EventScanPart& part, size_t start, size_t n, duckdb_data_chu
     }
   }
 
-  duckdb_vector texts = duckdb_data_chunk_get_vector(out, 4);
-  uint64_t* text_validity = duckdb_vector_get_validity(texts);
-  const auto& all_texts = ev.texts();
-  auto it = std::lower_bound(all_texts.begin(), all_texts.end(), start,
-                             [](const auto& t, size_t i) { return t.first < i; });
-  for (size_t r = 0; r < n; ++r) {
-    if (it != all_texts.end() && it->first == start + r) {
-      duckdb_vector_assign_string_element_len(texts, row + r, it->second.data(), it->second.size());
-      ++it;
-    } else {
-      duckdb_validity_set_row_invalid(text_validity, row + r);
-    }
-  }
-
-  MapKeys(ev.stay_column(), keys.stay, start, n, duckdb_data_chunk_get_vector(out, 5), row, true);
-  MapKeys(ev.source_column(), keys.source, start, n, duckdb_data_chunk_get_vector(out, 6), row,
+  MapKeys(ev.stay_column(), keys.stay, start, n, duckdb_data_chunk_get_vector(out, 4), row, true);
+  MapKeys(ev.source_column(), keys.source, start, n, duckdb_data_chunk_get_vector(out, 5), row,
           true);
 }
 
-// Fills one chunk of up to kChunk rows, which may span several parts (a PhysioNet 2019 file has
-// about 250 events: DuckDB still gets full vectors).
+// Copies the rows of [start, start + n) of one part that hold no text to `out` from row `row` on
+// (event_text takes the others); returns how many it copied.
+size_t CopyRowsWithoutText(const EventScanPart& part, size_t start, size_t n, duckdb_data_chunk out,
+                           size_t row) {
+  const auto& texts = part.events->texts();
+  auto it = std::lower_bound(texts.begin(), texts.end(), start,
+                             [](const auto& t, size_t i) { return t.first < i; });
+  size_t copied = 0;
+  size_t from = start;
+  const size_t end = start + n;
+  // Runs of text-free rows between the text rows, each copied as a block.
+  while (from < end) {
+    const size_t next_text = it != texts.end() && it->first < end ? it->first : end;
+    if (next_text > from) {
+      CopyRows(part, from, next_text - from, out, row + copied);
+      copied += next_text - from;
+    }
+    if (next_text == end) break;
+    from = next_text + 1;
+    ++it;
+  }
+  return copied;
+}
+
+// Fills one chunk with up to kChunk rows, which may span several parts (a PhysioNet 2019 file has
+// about 250 events: DuckDB still gets full vectors). Rows with text are left out; a chunk that
+// would hold only those is skipped, since an empty chunk ends the scan.
 void Scan(duckdb_function_info info, duckdb_data_chunk out) {
   auto* state = static_cast<ScanState*>(duckdb_function_get_init_data(info));
   const auto* src = static_cast<const EventScanSource*>(duckdb_function_get_extra_info(info));
-  const size_t start = state->next.fetch_add(kChunk);
-  const size_t n = start >= src->rows ? 0 : std::min(kChunk, src->rows - start);
-  if (n == 0) {
-    duckdb_data_chunk_set_size(out, 0);
-    return;
-  }
   duckdb_vector_ensure_validity_writable(duckdb_data_chunk_get_vector(out, 3));
-  duckdb_vector_ensure_validity_writable(duckdb_data_chunk_get_vector(out, 4));
-  // The last part that begins at or before `start`.
-  auto part = std::upper_bound(src->parts.begin(), src->parts.end(), start,
-                               [](size_t i, const EventScanPart& p) { return i < p.begin; }) -
-              1;
-  for (size_t row = 0; row < n; ++part) {
-    const size_t offset = start + row - part->begin;
-    const size_t take = std::min(n - row, part->events->size() - offset);
-    CopyRows(*part, offset, take, out, row);
-    row += take;
+  size_t produced = 0;
+  while (produced == 0) {
+    const size_t start = state->next.fetch_add(kChunk);
+    const size_t n = start >= src->rows ? 0 : std::min(kChunk, src->rows - start);
+    if (n == 0) break;
+    // The last part that begins at or before `start`.
+    auto part = std::upper_bound(src->parts.begin(), src->parts.end(), start,
+                                 [](size_t i, const EventScanPart& p) { return i < p.begin; }) -
+                1;
+    for (size_t row = 0; row < n; ++part) {
+      const size_t offset = start + row - part->begin;
+      const size_t take = std::min(n - row, part->events->size() - offset);
+      if (part->events->texts().empty()) {
+        CopyRows(*part, offset, take, out, produced);
+        produced += take;
+      } else {
+        produced += CopyRowsWithoutText(*part, offset, take, out, produced);
+      }
+      row += take;
+    }
   }
-  duckdb_data_chunk_set_size(out, n);
+  duckdb_data_chunk_set_size(out, produced);
 }
 
 }  // namespace

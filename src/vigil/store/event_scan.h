@@ -1,6 +1,7 @@
 // A DuckDB table function, vigil_event_batch(), that streams an EventColumns batch into DuckDB so
 // that `INSERT INTO event_data SELECT * FROM vigil_event_batch()` runs on DuckDB's parallel insert
-// pipeline (about 3x the C appender's speed; docs/decisions.md). Internal to the store module.
+// pipeline (about 3x the C appender's speed; docs/decisions.md). Events with text are left out:
+// they go to event_text. Internal to the store module.
 #ifndef VIGIL_STORE_EVENT_SCAN_H_
 #define VIGIL_STORE_EVENT_SCAN_H_
 

@@ -1,4 +1,5 @@
-// Store's bulk reads (scan.h). The event scan reads event_data unordered and sorts in memory.
+// Store's bulk reads (scan.h). The event scan reads event_rows (event_data and event_text)
+// unordered and sorts in memory.
 #include "vigil/store/scan.h"
 
 #include <fmt/format.h>
@@ -163,7 +164,7 @@ Status ReadPart(duck::Connection& conn, const EventScanOptions& options, const s
   VIGIL_ASSIGN_OR_RETURN(
       auto stmt,
       conn.Prepare(fmt::format(
-          "SELECT subject_key, time, code_key, numeric_value, stay_key{} FROM event_data "
+          "SELECT subject_key, time, code_key, numeric_value, stay_key{} FROM event_rows "
           "WHERE subject_key BETWEEN {} AND {}{}",
           options.text_values ? ", text_value" : "", b.subject_keys[first], b.subject_keys[last],
           filter)));
@@ -186,13 +187,13 @@ Status ReadPart(duck::Connection& conn, const EventScanOptions& options, const s
       if (b.subject_keys[subject_index] != subject[r]) {
         auto it = std::lower_bound(keys_begin, keys_end, subject[r]);
         if (it == keys_end || *it != subject[r]) {
-          return base::DataLossError("event_data changed while it was being read");
+          return base::DataLossError("the events changed while it was being read");
         }
         subject_index = static_cast<size_t>(it - b.subject_keys.begin());
       }
       const size_t at = next[subject_index - first]++;
       if (at >= b.offsets[subject_index + 1]) {
-        return base::DataLossError("event_data changed while it was being read");
+        return base::DataLossError("the events changed while it was being read");
       }
       b.time[at] = time[r];
       b.code_key[at] = code[r];
@@ -206,7 +207,7 @@ Status ReadPart(duck::Connection& conn, const EventScanOptions& options, const s
   }
   for (size_t s = first; s <= last; ++s) {
     if (next[s - first] != b.offsets[s + 1]) {
-      return base::DataLossError("event_data changed while it was being read");
+      return base::DataLossError("the events changed while it was being read");
     }
   }
   SortSubjects(b, first, last + 1, text_slot);
@@ -320,7 +321,7 @@ Status Store::ScanEvents(const EventScanOptions& options,
   }
   const std::string filter = CodeFilter(options, all_codes);
   VIGIL_ASSIGN_OR_RETURN(auto counted,
-                         conn.Query(fmt::format("SELECT subject_key, count(*) FROM event_data "
+                         conn.Query(fmt::format("SELECT subject_key, count(*) FROM event_rows "
                                                 "WHERE true{} GROUP BY 1 ORDER BY 1",
                                                 filter)));
   std::vector<SubjectCount> counts;

@@ -2,7 +2,7 @@
 // (codes, subjects, stays, with their integer keys) and every event grouped by subject.
 //
 // Events come in EventBlocks: whole subjects, in ascending subject_key, each subject's events in
-// time order. The store reads event_data without ORDER BY (DuckDB's sort costs about 1 s per 2.5
+// time order. The store reads event_rows without ORDER BY (DuckDB's sort costs about 1 s per 2.5
 // million rows here, its unordered scan 0.07 s) and sorts in memory: a counting sort by subject,
 // then each subject's events by (time, code_key, numeric_value). Blocks hold about
 // `max_block_events` events, so memory stays bounded on large stores (docs/decisions.md D12).

@@ -405,10 +405,48 @@ Status DeleteSources(duck::Connection& conn, const std::vector<std::string>& sou
   for (const char* sql :
        {"DELETE FROM event_data WHERE source_key IN (SELECT s.source_key FROM sources s JOIN "
         "appended_data a ON s.source = a.source)",
+        "DELETE FROM event_text WHERE source_key IN (SELECT s.source_key FROM sources s JOIN "
+        "appended_data a ON s.source = a.source)",
         "DELETE FROM sources WHERE source IN (SELECT source FROM appended_data)"}) {
     VIGIL_RETURN_IF_ERROR(RunWithSources(conn, sql, sources));
   }
   return Status::Ok();
+}
+
+// Appends the events of `parts` that carry text to event_text (vigil_event_batch() leaves them
+// out of event_data).
+Status WriteTextEvents(duck::Connection& conn, const std::vector<EventScanPart>& parts) {
+  bool any = false;
+  for (const EventScanPart& p : parts) any = any || !p.events->texts().empty();
+  if (!any) return Status::Ok();
+  const std::vector<duckdb_type> types = {kInteger, kTimestamp, kInteger,
+                                          kVarchar, kInteger,   kInteger};
+  VIGIL_ASSIGN_OR_RETURN(auto app, conn.CreateAppender("event_text"));
+  duck::AppendChunk chunk(types);
+  const auto set_key = [&chunk](size_t col, size_t row, const std::vector<int32_t>& keys,
+                                uint32_t local) {
+    if (local == EventColumns::kNone) {
+      chunk.SetNull(col, row);
+    } else {
+      chunk.SetInt32(col, row, keys[local]);
+    }
+  };
+  for (const EventScanPart& p : parts) {
+    const EventColumns& ev = *p.events;
+    const EventKeys& keys = *p.keys;
+    for (const auto& [i, text] : ev.texts()) {
+      const size_t r = chunk.AddRow();
+      chunk.SetInt32(0, r, keys.subject[ev.subject_column()[i]]);
+      chunk.SetInt64(1, r, ev.time_column()[i]);
+      chunk.SetInt32(2, r, keys.code[ev.code_column()[i]]);
+      chunk.SetString(3, r, text);
+      set_key(4, r, keys.stay, ev.stay_column()[i]);
+      set_key(5, r, keys.source, ev.source_column()[i]);
+      if (chunk.full()) VIGIL_RETURN_IF_ERROR(app.Append(chunk));
+    }
+  }
+  VIGIL_RETURN_IF_ERROR(app.Append(chunk));
+  return app.Flush();
 }
 
 // The hot path of ingestion: DuckDB pulls the batch through vigil_event_batch() (event_scan.h).
@@ -424,8 +462,10 @@ Status WriteEvents(duck::Connection& conn, const Batch& batch, const BatchKeys& 
   for (size_t i = 0; i < batch.event_parts.size(); ++i) add(batch.event_parts[i], bk.events[i + 1]);
   if (scan.rows == 0) return Status::Ok();
   Status s = conn.Exec("INSERT INTO event_data SELECT * FROM vigil_event_batch()");
+  const std::vector<EventScanPart> parts = std::move(scan.parts);
   scan = {};
-  return s;
+  VIGIL_RETURN_IF_ERROR(s);
+  return WriteTextEvents(conn, parts);
 }
 
 Status WriteAccounting(duck::Connection& conn, int64_t run_id, const Batch& batch) {
@@ -953,7 +993,7 @@ Result<Stats> Store::GetStats() {
   Stats stats;
   VIGIL_ASSIGN_OR_RETURN(auto totals, conn.Query("SELECT (SELECT count(*) FROM subjects), (SELECT "
                                                  "count(*) FROM stays), (SELECT count(*) FROM "
-                                                 "event_data), (SELECT count(*) FROM rejects)"));
+                                                 "event_rows), (SELECT count(*) FROM rejects)"));
   auto t = totals.Rows().at(0);
   stats.subjects = duck::AsInt(t[0]).value_or(0);
   stats.stays = duck::AsInt(t[1]).value_or(0);
@@ -961,7 +1001,7 @@ Result<Stats> Store::GetStats() {
   stats.rejects = duck::AsInt(t[3]).value_or(0);
   VIGIL_ASSIGN_OR_RETURN(auto codes,
                          conn.Query("SELECT c.code, coalesce(c.unit, ''), e.n FROM (SELECT "
-                                    "code_key, count(*) AS n FROM event_data GROUP BY code_key) e "
+                                    "code_key, count(*) AS n FROM event_rows GROUP BY code_key) e "
                                     "JOIN codes c USING (code_key) ORDER BY 3 DESC, 1, 2"));
   for (auto& row : codes.Rows()) {
     stats.events_by_code.push_back(
@@ -1041,12 +1081,13 @@ Result<Timeline> Store::GetTimeline(std::string_view subject_id) {
   VIGIL_ASSIGN_OR_RETURN(std::optional<int32_t> key, SubjectKey(subject_id));
   VIGIL_ASSIGN_OR_RETURN(
       auto ev, conn.Prepare("SELECT s.subject_id, e.time, c.code, e.numeric_value, "
-                            "e.text_value, c.unit, y.stay_id, src.source FROM event_data e "
+                            "e.text_value, c.unit, y.stay_id, src.source FROM event_rows e "
                             "JOIN subjects s ON s.subject_key = e.subject_key "
                             "JOIN codes c ON c.code_key = e.code_key "
                             "LEFT JOIN stays y ON y.stay_key = e.stay_key "
                             "LEFT JOIN sources src ON src.source_key = e.source_key "
-                            "WHERE e.subject_key = ? ORDER BY e.time, c.code, e.rowid"));
+                            "WHERE e.subject_key = ? ORDER BY e.time, c.code, e.numeric_value, "
+                            "e.text_value, src.source"));
   VIGIL_RETURN_IF_ERROR(ev.BindInt64(1, key.value_or(-1)));
   VIGIL_ASSIGN_OR_RETURN(auto events, ev.Execute());
   for (auto& row : events.Rows()) {

@@ -1,10 +1,10 @@
 // The patient store: one DuckDB file holding subjects, stays, events, and the ingest accounting.
 //
-// Schema (docs/store.md): subjects, stays, reference_scores, codes, sources, event_data (integer
-// keys) and the MEDS-style view `events` over them, rejects, ingest_runs, ingest_files,
-// ingest_skips, and vigil_meta with the schema version. Users may query the file with any DuckDB
-// client; vigil is the only writer. The store assigns the integer keys (subject_key, stay_key,
-// code_key, source_key).
+// Schema (docs/store.md): subjects, stays, reference_scores, codes, sources, event_data and
+// event_text (integer keys; events with text in the second) and the MEDS-style view `events` over
+// them, rejects, ingest_runs, ingest_files, ingest_skips, and vigil_meta with the schema version.
+// Users may query the file with any DuckDB client; vigil is the only writer. The store assigns the
+// integer keys (subject_key, stay_key, code_key, source_key).
 //
 // Thread safety: a Store is used from one thread at a time. DuckDB allows one writing process per
 // file; a second `Open` for writing from another process fails with a clear error.
@@ -36,7 +36,7 @@ class Connection;
 
 // The schema version this vigil writes. Older stores are migrated on open for writing; newer ones
 // are refused.
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 // Everything one transaction writes: the output of one or more whole input files.
 //

@@ -145,6 +145,64 @@ TEST(StoreTest, EventsViewJoinsKeysBackToIdentifiers) {
   EXPECT_EQ((*codes)[0][0], "2");
 }
 
+// Schema version 3 keeps events with text in event_text: vigil_event_batch() leaves them out of
+// event_data, whether they are single rows inside a 2,048-row vector, runs across vector borders,
+// or fill whole vectors (a vector with no row left is skipped, not ended on), and every other row
+// still reaches event_data once, with its keys.
+TEST(StoreTest, TextEventsGoToEventTextAndEveryOtherRowToEventData) {
+  testing::TempDir dir;
+  auto store = Store::Open(dir.path() / "s.duckdb", Store::Mode::kReadWrite);
+  ASSERT_TRUE(store.ok());
+  auto run = (*store)->StartRun("test", "", 1);
+  ASSERT_TRUE(run.ok());
+  Batch b = OneStayBatch("s1", "h1");  // 3 numeric events in `events`
+  int64_t numeric_sum = 71 + 72 + 73, text_sum = 0;
+  size_t numeric = 3, text = 0;
+  for (size_t p = 0; p < 3; ++p) {
+    EventColumns& part = b.event_parts.emplace_back();
+    const uint32_t code = part.InternCode("LOINC/8867-4", "/min");
+    const uint32_t note = part.InternCode("VIGIL/NOTE", "");
+    const uint32_t subject = part.InternSubject("s1");
+    const uint32_t source = part.InternSource("part" + std::to_string(p));
+    const size_t n = p == 1 ? 10 : 7000;
+    for (size_t i = 0; i < n; ++i) {
+      const int value = static_cast<int>(p * 10000 + i);
+      // Part 0: every 7th row, a run of 4,200 rows covering whole vectors, and its last row are
+      // text; part 1 is text only; part 2 has none.
+      const bool is_text =
+          p == 1 || (p == 0 && (i % 7 == 0 || (i >= 1000 && i < 5200) || i == n - 1));
+      const base::Instant t = MakeInstant(2000, 1, 1) + Hours(static_cast<int>(i));
+      if (is_text) {
+        part.AddText(subject, t, note, std::to_string(value), EventColumns::kNone, source);
+        text_sum += value;
+        ++text;
+      } else {
+        part.AddNumeric(subject, t, code, value, EventColumns::kNone, source);
+        numeric_sum += value;
+        ++numeric;
+      }
+    }
+  }
+  // One DuckDB thread: with more, a thread that ended its scan early would leave the rest to
+  // the others and lose nothing.
+  ASSERT_TRUE((*store)->QueryText("SET threads = 1").ok());
+  ASSERT_TRUE((*store)->WriteBatch(*run, b).ok());
+  auto rows = (*store)->QueryText(
+      "SELECT (SELECT count(*) FROM event_data), (SELECT sum(numeric_value)::BIGINT FROM "
+      "event_data), (SELECT count(*) FROM event_text), (SELECT sum(text_value::BIGINT)::BIGINT "
+      "FROM "
+      "event_text), (SELECT count(*) FROM events WHERE (text_value IS NULL) = (code = "
+      "'VIGIL/NOTE')), (SELECT count(DISTINCT source) FROM events WHERE text_value IS NOT "
+      "NULL)");
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  EXPECT_EQ((*rows)[0],
+            (std::vector<std::string>{std::to_string(numeric), std::to_string(numeric_sum),
+                                      std::to_string(text), std::to_string(text_sum), "0", "2"}));
+  auto stats = (*store)->GetStats();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->events, static_cast<int64_t>(numeric + text));
+}
+
 // Events in Batch::event_parts are written like those in `events`: every row once, its keys from
 // the part's own dictionaries, text values kept, DuckDB's 2,048-row vectors filled across part
 // borders, a source named by two parts stored once, and empty parts skipped.
@@ -393,20 +451,32 @@ TEST(StoreTest, MigratesAVersion1StoreAndKeepsItsData) {
     ASSERT_TRUE(conn->Exec("INSERT INTO vigil_meta VALUES ('schema_version', '1')").ok());
     ASSERT_TRUE(conn->Exec("INSERT INTO subjects VALUES (1, 'old', 'test', 'male', NULL, NULL, "
                            "NULL); INSERT INTO codes VALUES (1, 'LOINC/8867-4', '/min'); "
+                           "INSERT INTO codes VALUES (2, 'SNOMED/1', NULL); "
                            "INSERT INTO event_data VALUES (1, TIMESTAMP '2000-01-01', 1, 80, "
-                           "NULL, NULL, NULL)")
+                           "NULL, NULL, NULL), (1, TIMESTAMP '2000-01-02', 2, NULL, 'seen', "
+                           "NULL, NULL)")
                     .ok());
   }
   auto store = Store::Open(path, Store::Mode::kReadWrite);
   ASSERT_TRUE(store.ok()) << store.status().ToString();
-  EXPECT_EQ((*store)->schema_version(), 2);
+  EXPECT_EQ((*store)->schema_version(), 3);
   auto version = (*store)->QueryText("SELECT value FROM vigil_meta WHERE key = 'schema_version'");
   ASSERT_TRUE(version.ok());
-  EXPECT_EQ((*version)[0][0], "2");
-  auto events = (*store)->QueryText("SELECT subject_id, numeric_value FROM events");
+  EXPECT_EQ((*version)[0][0], "3");
+  auto events = (*store)->QueryText(
+      "SELECT subject_id, code, coalesce(numeric_value::VARCHAR, '-'), coalesce(text_value, '-') "
+      "FROM events ORDER BY time");
   ASSERT_TRUE(events.ok());
-  ASSERT_EQ(events->size(), 1u);
-  EXPECT_EQ((*events)[0], (std::vector<std::string>{"old", "80"}));
+  ASSERT_EQ(events->size(), 2u);
+  EXPECT_EQ((*events)[0], (std::vector<std::string>{"old", "LOINC/8867-4", "80.0", "-"}));
+  EXPECT_EQ((*events)[1], (std::vector<std::string>{"old", "SNOMED/1", "-", "seen"}));
+  // Version 3: the text event moved to event_text; event_data has no text column.
+  auto split = (*store)->QueryText(
+      "SELECT (SELECT count(*) FROM event_data), (SELECT count(*) FROM event_text), (SELECT "
+      "count(*) FROM duckdb_columns() WHERE table_name = 'event_data' AND column_name = "
+      "'text_value')");
+  ASSERT_TRUE(split.ok());
+  EXPECT_EQ((*split)[0], (std::vector<std::string>{"1", "1", "0"}));
   EXPECT_TRUE(Versions(**store).empty());
 }
 
