@@ -253,6 +253,29 @@ TEST(FhirTest, SameVersionStoresNothingNewerVersionReplaces) {
             (Rows{{"1", "95"}}));
 }
 
+// A newer version of a resource whose value is text replaces its text event (event_text, schema
+// version 3), as a numeric one replaces its number.
+TEST(FhirTest, NewerVersionReplacesATextValue) {
+  Fixture f;
+  const auto text_obs = [](std::string_view version, std::string_view text) {
+    return std::string(R"({"resourceType":"Observation","id":"t1","meta":{"versionId":")") +
+           std::string(version) +
+           R"("},"status":"final","code":{"coding":[{"system":"http://loinc.org","code":"883-9"}]},)"
+           R"("subject":{"reference":"Patient/p1"},"effectiveDateTime":"2020-01-01T10:00:00Z",)"
+           R"("valueString":")" +
+           std::string(text) + "\"}\n";
+  };
+  f.dir.Write("Patient.ndjson", std::string(kPatient) + "\n");
+  f.dir.Write("v1/Observation.ndjson", text_obs("1", "A") + Obs("o1", "8867-4", "80", "/min"));
+  EXPECT_EQ(f.Ingest({"Patient.ndjson", "v1"}).counts.stored, 3);
+  f.dir.Write("v2/Observation.ndjson", text_obs("2", "O"));
+  EXPECT_EQ(f.Ingest({"v2"}).counts.stored, 1);
+  EXPECT_EQ(f.Query("SELECT source, coalesce(text_value, '-'), coalesce(numeric_value::VARCHAR, "
+                    "'-') FROM events WHERE source LIKE 'Observation/%' ORDER BY source"),
+            (Rows{{"Observation/o1", "-", "80.0"}, {"Observation/t1", "O", "-"}}));
+  EXPECT_EQ(f.Query("SELECT count(*) FROM event_text"), (Rows{{"1"}}));
+}
+
 // The reader keeps only hashes of stored observations' ids; their versions come from the store.
 TEST(FhirTest, StoredVersionsAreLookedUpForKnownIdsOnly) {
   Fixture f;
