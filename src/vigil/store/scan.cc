@@ -187,13 +187,13 @@ Status ReadPart(duck::Connection& conn, const EventScanOptions& options, const s
       if (b.subject_keys[subject_index] != subject[r]) {
         auto it = std::lower_bound(keys_begin, keys_end, subject[r]);
         if (it == keys_end || *it != subject[r]) {
-          return base::DataLossError("the events changed while it was being read");
+          return base::DataLossError("the events changed while they were being read");
         }
         subject_index = static_cast<size_t>(it - b.subject_keys.begin());
       }
       const size_t at = next[subject_index - first]++;
       if (at >= b.offsets[subject_index + 1]) {
-        return base::DataLossError("the events changed while it was being read");
+        return base::DataLossError("the events changed while they were being read");
       }
       b.time[at] = time[r];
       b.code_key[at] = code[r];
@@ -207,7 +207,7 @@ Status ReadPart(duck::Connection& conn, const EventScanOptions& options, const s
   }
   for (size_t s = first; s <= last; ++s) {
     if (next[s - first] != b.offsets[s + 1]) {
-      return base::DataLossError("the events changed while it was being read");
+      return base::DataLossError("the events changed while they were being read");
     }
   }
   SortSubjects(b, first, last + 1, text_slot);
