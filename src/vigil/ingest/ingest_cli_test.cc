@@ -5,7 +5,9 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "vigil/base/file.h"
 #include "vigil/ingest/physionet_fixtures.h"
@@ -59,6 +61,54 @@ TEST(IngestCliTest, ExitStatusTellsWhetherRecordsWereRejected) {
                                          (dir.path() / "clean").string()));
   EXPECT_EQ(again.status, 0) << again.output;
   EXPECT_NE(again.output.find("1 unchanged"), std::string::npos) << again.output;
+}
+
+// What users read after an ingest: `vigil stats --json` (the keys issue 2 names, each run's
+// balanced counts) and `vigil timeline` (a subject's events in time order).
+TEST(IngestCliTest, StatsJsonAndTimelineShowWhatWasStored) {
+  testing::TempDir dir;
+  dir.Write("in/p1.psv", fixtures::File2019({fixtures::Row2019(1, {{"HR", "80"}}),
+                                             fixtures::Row2019(2, {{"HR", "91"}})}));
+  dir.Write("in/p2.psv", fixtures::File2019({fixtures::Row2019(1, {{"HR", "8O"}})}));
+  const std::string store = (dir.path() / "s.duckdb").string();
+  ASSERT_EQ(Vigil(dir, fmt::format("ingest --store '{}' --format physionet2019 '{}'", store,
+                                   (dir.path() / "in").string()))
+                .status,
+            3);
+
+  Outcome stats = Vigil(dir, fmt::format("stats --store '{}' --json", store));
+  ASSERT_EQ(stats.status, 0) << stats.output;
+  const auto j = nlohmann::json::parse(stats.output, nullptr, /*allow_exceptions=*/false);
+  ASSERT_FALSE(j.is_discarded()) << stats.output;
+  for (const char* key : {"subjects", "stays", "events", "rejects", "runs"}) {
+    EXPECT_TRUE(j.contains(key)) << key;
+  }
+  EXPECT_EQ(j.value("subjects", -1), 2);
+  EXPECT_EQ(j.value("rejects", -1), 1);
+  // p1: two HR values and the ICU admission; p2: the admission (its HR is rejected).
+  EXPECT_EQ(j.value("events", -1), 4);
+  ASSERT_TRUE(j["runs"].is_array());
+  ASSERT_EQ(j["runs"].size(), 1u);
+  const auto& run = j["runs"][0];
+  EXPECT_EQ(run.value("rejected", -1), 1);
+  EXPECT_EQ(run.value("records_in", -1),
+            run.value("stored", 0) + run.value("rejected", 0) + run.value("skipped", 0));
+
+  Outcome timeline = Vigil(dir, fmt::format("timeline --store '{}' p1", store));
+  ASSERT_EQ(timeline.status, 0) << timeline.output;
+  // The heart rate lines (LOINC/8867-4), in time order.
+  std::vector<std::string> heart_rates;
+  size_t begin = 0;
+  while (begin < timeline.output.size()) {
+    size_t end = timeline.output.find('\n', begin);
+    if (end == std::string::npos) end = timeline.output.size();
+    const std::string line = timeline.output.substr(begin, end - begin);
+    if (line.find("LOINC/8867-4") != std::string::npos) heart_rates.push_back(line);
+    begin = end + 1;
+  }
+  ASSERT_EQ(heart_rates.size(), 2u) << timeline.output;
+  EXPECT_NE(heart_rates[0].find(" 80 "), std::string::npos) << timeline.output;
+  EXPECT_NE(heart_rates[1].find(" 91 "), std::string::npos) << timeline.output;
 }
 
 TEST(IngestCliTest, UsageErrors) {
