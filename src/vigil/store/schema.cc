@@ -140,12 +140,14 @@ CREATE TABLE event_text (
   subject_key   INTEGER NOT NULL,
   time          TIMESTAMP NOT NULL,
   code_key      INTEGER NOT NULL,
+  numeric_value DOUBLE,
   text_value    VARCHAR NOT NULL,
   stay_key      INTEGER,
   source_key    INTEGER
 );
 INSERT INTO event_text
-SELECT subject_key, time, code_key, text_value, stay_key, source_key FROM event_data
+SELECT subject_key, time, code_key, numeric_value, text_value, stay_key, source_key
+FROM event_data
 WHERE text_value IS NOT NULL;
 
 CREATE TABLE event_data_3 (
@@ -169,7 +171,7 @@ SELECT subject_key, time, code_key, numeric_value, NULL::VARCHAR AS text_value, 
        source_key
 FROM event_data
 UNION ALL
-SELECT subject_key, time, code_key, NULL::DOUBLE, text_value, stay_key, source_key
+SELECT subject_key, time, code_key, numeric_value, text_value, stay_key, source_key
 FROM event_text;
 
 CREATE VIEW events AS

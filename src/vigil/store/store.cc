@@ -419,7 +419,7 @@ Status WriteTextEvents(duck::Connection& conn, const std::vector<EventScanPart>&
   bool any = false;
   for (const EventScanPart& p : parts) any = any || !p.events->texts().empty();
   if (!any) return Status::Ok();
-  const std::vector<duckdb_type> types = {kInteger, kTimestamp, kInteger,
+  const std::vector<duckdb_type> types = {kInteger, kTimestamp, kInteger, kDouble,
                                           kVarchar, kInteger,   kInteger};
   VIGIL_ASSIGN_OR_RETURN(auto app, conn.CreateAppender("event_text"));
   duck::AppendChunk chunk(types);
@@ -439,9 +439,14 @@ Status WriteTextEvents(duck::Connection& conn, const std::vector<EventScanPart>&
       chunk.SetInt32(0, r, keys.subject[ev.subject_column()[i]]);
       chunk.SetInt64(1, r, ev.time_column()[i]);
       chunk.SetInt32(2, r, keys.code[ev.code_column()[i]]);
-      chunk.SetString(3, r, text);
-      set_key(4, r, keys.stay, ev.stay_column()[i]);
-      set_key(5, r, keys.source, ev.source_column()[i]);
+      if (ev.has_value_column()[i]) {
+        chunk.SetDouble(3, r, ev.value_column()[i]);
+      } else {
+        chunk.SetNull(3, r);
+      }
+      chunk.SetString(4, r, text);
+      set_key(5, r, keys.stay, ev.stay_column()[i]);
+      set_key(6, r, keys.source, ev.source_column()[i]);
       if (chunk.full()) VIGIL_RETURN_IF_ERROR(app.Append(chunk));
     }
   }

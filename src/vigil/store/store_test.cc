@@ -183,6 +183,17 @@ TEST(StoreTest, TextEventsGoToEventTextAndEveryOtherRowToEventData) {
       }
     }
   }
+  // An event with both a number and text (Event allows it) keeps both, in event_text.
+  Event both;
+  both.subject_id = "s1";
+  both.time = MakeInstant(2000, 1, 5);
+  both.code = "VIGIL/NOTE";
+  both.numeric_value = 5;
+  both.text_value = "5";
+  both.source = "notes";
+  b.events.Add(both);
+  ++text;
+  text_sum += 5;
   // One DuckDB thread: with more, a thread that ended its scan early would leave the rest to
   // the others and lose nothing.
   ASSERT_TRUE((*store)->QueryText("SET threads = 1").ok());
@@ -193,11 +204,11 @@ TEST(StoreTest, TextEventsGoToEventTextAndEveryOtherRowToEventData) {
       "FROM "
       "event_text), (SELECT count(*) FROM events WHERE (text_value IS NULL) = (code = "
       "'VIGIL/NOTE')), (SELECT count(DISTINCT source) FROM events WHERE text_value IS NOT "
-      "NULL)");
+      "NULL), (SELECT sum(numeric_value)::BIGINT FROM event_text)");
   ASSERT_TRUE(rows.ok()) << rows.status().ToString();
-  EXPECT_EQ((*rows)[0],
-            (std::vector<std::string>{std::to_string(numeric), std::to_string(numeric_sum),
-                                      std::to_string(text), std::to_string(text_sum), "0", "2"}));
+  EXPECT_EQ((*rows)[0], (std::vector<std::string>{std::to_string(numeric),
+                                                  std::to_string(numeric_sum), std::to_string(text),
+                                                  std::to_string(text_sum), "0", "3", "5"}));
   auto stats = (*store)->GetStats();
   ASSERT_TRUE(stats.ok());
   EXPECT_EQ(stats->events, static_cast<int64_t>(numeric + text));
@@ -453,7 +464,7 @@ TEST(StoreTest, MigratesAVersion1StoreAndKeepsItsData) {
                            "NULL); INSERT INTO codes VALUES (1, 'LOINC/8867-4', '/min'); "
                            "INSERT INTO codes VALUES (2, 'SNOMED/1', NULL); "
                            "INSERT INTO event_data VALUES (1, TIMESTAMP '2000-01-01', 1, 80, "
-                           "NULL, NULL, NULL), (1, TIMESTAMP '2000-01-02', 2, NULL, 'seen', "
+                           "NULL, NULL, NULL), (1, TIMESTAMP '2000-01-02', 2, 3, 'seen', "
                            "NULL, NULL)")
                     .ok());
   }
@@ -469,7 +480,7 @@ TEST(StoreTest, MigratesAVersion1StoreAndKeepsItsData) {
   ASSERT_TRUE(events.ok());
   ASSERT_EQ(events->size(), 2u);
   EXPECT_EQ((*events)[0], (std::vector<std::string>{"old", "LOINC/8867-4", "80.0", "-"}));
-  EXPECT_EQ((*events)[1], (std::vector<std::string>{"old", "SNOMED/1", "-", "seen"}));
+  EXPECT_EQ((*events)[1], (std::vector<std::string>{"old", "SNOMED/1", "3.0", "seen"}));
   // Version 3: the text event moved to event_text; event_data has no text column.
   auto split = (*store)->QueryText(
       "SELECT (SELECT count(*) FROM event_data), (SELECT count(*) FROM event_text), (SELECT "
