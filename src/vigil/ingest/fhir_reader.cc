@@ -51,7 +51,10 @@ Status IngestAll(store::Store& store, IngestSession& session, const std::vector<
                                    return session.AddPart(std::move(part), bytes);
                                  },
                                  [&session] { return session.WritePending(); }, commit_events,
-                                 [&store](const std::vector<std::string>& sources) {
+                                 [&store, &session](const std::vector<std::string>& sources)
+                                     -> Result<std::vector<store::RecordVersion>> {
+                                   // The store is the session writer's until it is done.
+                                   VIGIL_RETURN_IF_ERROR(session.Sync());
                                    return store.RecordVersionsOf(sources);
                                  }};
     VIGIL_RETURN_IF_ERROR(fhir::ReadFile(files[i], context, parser, sink));
@@ -82,6 +85,8 @@ Result<store::RunSummary> IngestFhir(store::OpeningStore& opening, const IngestR
   session_options.commit_events = options.commit_events;
   session_options.replace_stays = true;  // FHIR versions decide what replaces what
   session_options.progress = request.progress;
+  // The reader is one thread: each finished file is written while the next one is read.
+  session_options.background_writes = true;
   VIGIL_ASSIGN_OR_RETURN(auto session,
                          IngestSession::Start(*store, "fhir", request.arguments,
                                               static_cast<int64_t>(files.size()), session_options));

@@ -75,7 +75,14 @@ IngestSession::IngestSession(store::Store& store, int64_t run_id, SessionOptions
 
 IngestSession::~IngestSession() {
   if (!finished_) (void)Finish(/*failed=*/true);
+  (void)Sync();
   if (discard_.joinable()) discard_.join();
+}
+
+Status IngestSession::Sync() {
+  if (!writer_.joinable()) return Status::Ok();
+  writer_.join();
+  return std::exchange(writer_status_, Status::Ok());
 }
 
 void IngestSession::Report() {
@@ -174,7 +181,11 @@ Status IngestSession::AddPart(store::Batch part, int64_t bytes) {
 
 Status IngestSession::WritePending() {
   if (!file_in_progress_) return Flush();
-  if (!store_.in_transaction()) VIGIL_RETURN_IF_ERROR(store_.BeginTransaction());
+  if (!file_transaction_) {
+    VIGIL_RETURN_IF_ERROR(Sync());
+    VIGIL_RETURN_IF_ERROR(store_.BeginTransaction());
+    file_transaction_ = true;
+  }
   return Flush();
 }
 
@@ -191,10 +202,14 @@ Status IngestSession::EndFile(const fs::path& path, const std::string& sha256) {
   pending_.files.push_back({sha256, path.string(), counts});
   ++files_ingested_;
   ++progress_.files_done;
-  if (store_.in_transaction()) {
+  if (file_transaction_) {
     VIGIL_RETURN_IF_ERROR(Flush());
+    VIGIL_RETURN_IF_ERROR(Sync());
+    file_transaction_ = false;
     VIGIL_RETURN_IF_ERROR(store_.CommitTransaction());
-  } else if (pending_events_ >= options_.commit_events) {
+  } else if (pending_events_ >= options_.commit_events ||
+             (options_.background_writes &&
+              pending_.counts.records_in >= options_.background_flush_records)) {
     VIGIL_RETURN_IF_ERROR(Flush());
   }
   Report();
@@ -202,7 +217,31 @@ Status IngestSession::EndFile(const fs::path& path, const std::string& sha256) {
 }
 
 Status IngestSession::Flush() {
+  VIGIL_RETURN_IF_ERROR(Sync());
   if (pending_.files.empty() && pending_.size() == 0) return Status::Ok();
+  if (options_.background_writes) {
+    const size_t events = std::exchange(pending_events_, 0);
+    writing_ = std::exchange(pending_, store::Batch());
+    try {
+      writer_ = std::thread([this, events] {
+        const auto start = std::chrono::steady_clock::now();
+        writer_status_ = store_.WriteBatch(run_id_, writing_);
+        if (writer_status_.ok()) {
+          spdlog::debug(
+              "ingest: wrote {} files ({} events) in the background in {:.3f} s",
+              writing_.files.size(), events,
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+        }
+        writing_ = store::Batch();  // freed here, off the reading thread
+      });
+      return Status::Ok();
+    } catch (const std::system_error&) {
+      // No thread to be had: written here instead.
+      Status s = store_.WriteBatch(run_id_, writing_);
+      Discard(std::exchange(writing_, store::Batch()));
+      return s;
+    }
+  }
   const auto start = std::chrono::steady_clock::now();
   Status s = store_.WriteBatch(run_id_, pending_);
   if (s.ok()) {
@@ -227,11 +266,15 @@ void IngestSession::Discard(store::Batch written) {
 
 Result<store::RunSummary> IngestSession::Finish(bool failed) {
   finished_ = true;
+  Status written = Sync();
+  if (!written.ok()) failed = true;
   if (failed || file_in_progress_) {
     failed = true;
+    file_transaction_ = false;
     (void)store_.RollbackTransaction();
   }
-  Status flushed = failed ? Status::Ok() : Flush();
+  Status flushed = failed ? written : Flush();
+  if (flushed.ok()) flushed = Sync();
   const char* status = (failed || !flushed.ok()) ? "failed" : "complete";
   VIGIL_RETURN_IF_ERROR(store_.FinishRun(run_id_, status, files_ingested_, files_unchanged_));
   VIGIL_RETURN_IF_ERROR(store_.WriteRejectFile());

@@ -69,6 +69,13 @@ struct SessionOptions {
   // replace_stays is false.
   std::function<void(FileOutput& file, std::string_view reason)> reject_whole_file;
   ProgressFn progress;
+  // Writes go to the store on a thread of their own while the caller reads on (FHIR, whose reader
+  // is one thread): Flush hands the pending group over and returns. When a file ends and at least
+  // `background_flush_records` records are pending, they are flushed, so that they are written
+  // while the next file is read. Every other use of the store waits for the write first (Sync);
+  // so must the caller's own store calls.
+  bool background_writes = false;
+  int64_t background_flush_records = 10'000;
 };
 
 class IngestSession {
@@ -94,6 +101,9 @@ class IngestSession {
   // finished as failed; files committed before stay in the store.
   base::Status AddFile(FileOutput& file);
   base::Status Flush();
+  // Waits for a background write (SessionOptions::background_writes) and returns its status; the
+  // store is the caller's again until the next Flush. Ok when none is running.
+  base::Status Sync();
 
   // ---- a file streamed in parts (FHIR NDJSON), for files too large to hold in memory ----
   // Adds rows of the file in progress (`bytes` of input read for them, for progress). They join the
@@ -134,8 +144,12 @@ class IngestSession {
   int64_t files_unchanged_ = 0;
   store::Counts file_counts_;  // of the streamed file in progress
   bool file_in_progress_ = false;
+  bool file_transaction_ = false;  // this session opened the store transaction of that file
   bool finished_ = false;
   std::thread discard_;
+  std::thread writer_;          // a background write, when one is running
+  store::Batch writing_;        // what it writes (the writer's until joined)
+  base::Status writer_status_;  // its result, read after joining it
 };
 
 // Reads one file's content into `out` (path, sha256 and content are set by the driver). Called on a

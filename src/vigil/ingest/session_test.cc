@@ -187,6 +187,60 @@ TEST(IngestFilesTest, AStoreThatCannotBeOpenedIsTheRunsError) {
   EXPECT_EQ(run.status().code(), opening.Get().status().code());
 }
 
+// One toy file's rows (stay `id`, `n` events) as a part of a streamed file.
+store::Batch ToyPart(const std::string& id, int first_hour, int n) {
+  FileOutput out;
+  out.path = id + ".txt";
+  for (int h = first_hour; h < first_hour + n; ++h) out.content += fmt::format("{},{}\n", h, h);
+  ReadToy(out);
+  return std::move(out.batch);
+}
+
+// SessionOptions::background_writes: files and parts are written on the session's writer thread
+// while the caller goes on; Sync hands the store back; a file in parts is still one transaction;
+// every row arrives once and the run's counts are the sum of its files'.
+TEST(IngestSessionTest, BackgroundWritesStoreEverythingOnceInOrder) {
+  testing::TempDir dir;
+  auto store = store::Store::Open(dir.path() / "s.duckdb", store::Store::Mode::kReadWrite);
+  ASSERT_TRUE(store.ok());
+  SessionOptions options;
+  options.background_writes = true;
+  options.background_flush_records = 1;  // every file is flushed when it ends
+  options.commit_events = 3;             // a part of 4 events opens the file's transaction
+  auto session = IngestSession::Start(**store, "toy", "", 3, options);
+  ASSERT_TRUE(session.ok());
+  IngestSession& ses = **session;
+
+  ASSERT_TRUE(ses.AddPart(ToyPart("a", 0, 2), 10).ok());
+  ASSERT_TRUE(ses.EndFile(dir.path() / "a.txt", "hash-a").ok());
+  // File b in three parts: the first two are written inside its transaction.
+  ASSERT_TRUE(ses.AddPart(ToyPart("b", 0, 4), 10).ok());
+  ASSERT_TRUE(ses.AddPart(ToyPart("b", 4, 4), 10).ok());
+  ASSERT_TRUE(ses.Sync().ok());
+  EXPECT_TRUE((*store)->in_transaction());
+  ASSERT_TRUE(ses.AddPart(ToyPart("b", 8, 1), 10).ok());
+  ASSERT_TRUE(ses.EndFile(dir.path() / "b.txt", "hash-b").ok());
+  EXPECT_FALSE((*store)->in_transaction());
+  ASSERT_TRUE(ses.AddPart(ToyPart("c", 0, 5), 10).ok());
+  ASSERT_TRUE(ses.EndFile(dir.path() / "c.txt", "hash-c").ok());
+  // The store is the caller's after Sync: a and b are committed; c may still be in flight.
+  ASSERT_TRUE(ses.Sync().ok());
+  auto rows = (*store)->QueryText(
+      "SELECT stay_id, count(*), sum(numeric_value)::BIGINT FROM events GROUP BY 1 ORDER BY 1");
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  EXPECT_EQ(*rows, (std::vector<std::vector<std::string>>{
+                       {"a", "2", "1"}, {"b", "9", "36"}, {"c", "5", "10"}}));
+  auto run = ses.Finish();
+  ASSERT_TRUE(run.ok()) << run.status().ToString();
+  EXPECT_EQ(run->status, "complete");
+  EXPECT_EQ(run->files_ingested, 3);
+  EXPECT_EQ(run->counts.records_in, 16);
+  EXPECT_EQ(run->counts.stored, 16);
+  auto files = (*store)->QueryText("SELECT count(*) FROM ingest_files");
+  ASSERT_TRUE(files.ok());
+  EXPECT_EQ((*files)[0][0], "3");
+}
+
 TEST(IngestFilesTest, MissingInputIsNotFound) {
   testing::TempDir dir;
   auto store = store::Store::Open(dir.path() / "s.duckdb", store::Store::Mode::kReadWrite);
