@@ -7,9 +7,11 @@
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "vigil/base/file.h"
+#include "vigil/base/text.h"
 #include "vigil/ingest/physionet_fixtures.h"
 #include "vigil/testing/temp_dir.h"
 
@@ -97,14 +99,9 @@ TEST(IngestCliTest, StatsJsonAndTimelineShowWhatWasStored) {
   Outcome timeline = Vigil(dir, fmt::format("timeline --store '{}' p1", store));
   ASSERT_EQ(timeline.status, 0) << timeline.output;
   // The heart rate lines (LOINC/8867-4), in time order.
-  std::vector<std::string> heart_rates;
-  size_t begin = 0;
-  while (begin < timeline.output.size()) {
-    size_t end = timeline.output.find('\n', begin);
-    if (end == std::string::npos) end = timeline.output.size();
-    const std::string line = timeline.output.substr(begin, end - begin);
-    if (line.find("LOINC/8867-4") != std::string::npos) heart_rates.push_back(line);
-    begin = end + 1;
+  std::vector<std::string_view> heart_rates;
+  for (std::string_view line : base::Split(timeline.output, '\n')) {
+    if (line.find("LOINC/8867-4") != std::string_view::npos) heart_rates.push_back(line);
   }
   ASSERT_EQ(heart_rates.size(), 2u) << timeline.output;
   EXPECT_NE(heart_rates[0].find(" 80 "), std::string::npos) << timeline.output;
