@@ -80,7 +80,8 @@ void CopyRows(const EventScanPart& part, size_t start, size_t n, duckdb_data_chu
 }
 
 // Copies the rows of [start, start + n) of one part that hold no text to `out` from row `row` on
-// (event_text takes the others); returns how many it copied.
+// (event_text takes the others), in blocks between the text rows (one block when there are none);
+// returns how many it copied.
 size_t CopyRowsWithoutText(const EventScanPart& part, size_t start, size_t n, duckdb_data_chunk out,
                            size_t row) {
   const auto& texts = part.events->texts();
@@ -122,12 +123,7 @@ void Scan(duckdb_function_info info, duckdb_data_chunk out) {
     for (size_t row = 0; row < n; ++part) {
       const size_t offset = start + row - part->begin;
       const size_t take = std::min(n - row, part->events->size() - offset);
-      if (part->events->texts().empty()) {
-        CopyRows(*part, offset, take, out, produced);
-        produced += take;
-      } else {
-        produced += CopyRowsWithoutText(*part, offset, take, out, produced);
-      }
+      produced += CopyRowsWithoutText(*part, offset, take, out, produced);
       row += take;
     }
   }
