@@ -219,38 +219,31 @@ Status IngestSession::EndFile(const fs::path& path, const std::string& sha256) {
 Status IngestSession::Flush() {
   VIGIL_RETURN_IF_ERROR(Sync());
   if (pending_.files.empty() && pending_.size() == 0) return Status::Ok();
+  const size_t events = std::exchange(pending_events_, 0);
   if (options_.background_writes) {
-    const size_t events = std::exchange(pending_events_, 0);
     writing_ = std::exchange(pending_, store::Batch());
     try {
       writer_ = std::thread([this, events] {
-        const auto start = std::chrono::steady_clock::now();
-        writer_status_ = store_.WriteBatch(run_id_, writing_);
-        if (writer_status_.ok()) {
-          spdlog::debug(
-              "ingest: wrote {} files ({} events) in the background in {:.3f} s",
-              writing_.files.size(), events,
-              std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-        }
+        writer_status_ = Write(writing_, events);
         writing_ = store::Batch();  // freed here, off the reading thread
       });
       return Status::Ok();
     } catch (const std::system_error&) {
-      // No thread to be had: written here instead.
-      Status s = store_.WriteBatch(run_id_, writing_);
-      Discard(std::exchange(writing_, store::Batch()));
-      return s;
+      pending_ = std::exchange(writing_, store::Batch());  // no thread to be had: written here
     }
   }
+  Status s = Write(pending_, events);
+  Discard(std::exchange(pending_, store::Batch()));
+  return s;
+}
+
+Status IngestSession::Write(const store::Batch& batch, size_t events) {
   const auto start = std::chrono::steady_clock::now();
-  Status s = store_.WriteBatch(run_id_, pending_);
+  Status s = store_.WriteBatch(run_id_, batch);
   if (s.ok()) {
-    spdlog::debug("ingest: committed {} files ({} events) in {:.3f} s", pending_.files.size(),
-                  pending_events_,
+    spdlog::debug("ingest: committed {} files ({} events) in {:.3f} s", batch.files.size(), events,
                   std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   }
-  Discard(std::exchange(pending_, store::Batch()));
-  pending_events_ = 0;
   return s;
 }
 

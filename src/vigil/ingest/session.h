@@ -131,6 +131,8 @@ class IngestSession {
   // the 10,000 parts of the PhysioNet 2019 set took 30 ms to free on the writing thread while the
   // store's last work left a core idle.
   void Discard(store::Batch written);
+  // Writes `batch` (`events` events) to the store, logging the time it took at debug level.
+  base::Status Write(const store::Batch& batch, size_t events);
 
   store::Store& store_;
   int64_t run_id_;
