@@ -16,7 +16,8 @@ What a competent pandas user writes for the job vigil does with `vigil ingest`, 
             test patients. Training uses the train + validation patients, as `vigil train` does.
   train     5 patient-grouped folds (vigil's model::AssignGroupedFolds algorithm, seed S);
             XGBoost hist with the hyperparameters of PARAMS.json, instance weights n_neg / n_pos of
-            the rows being fitted (the held-out fold weighted by its own ratio), early stopping after
+            the rows being fitted (the held-out fold weighted by its own ratio; none with
+            "class_weighting": "none", as vigil), early stopping after
             50 rounds without improvement of the held-out AUROC (as vigil), at most 2000 rounds;
             Platt calibration (Newton's method) on the out-of-fold margins; the operating threshold
             maximizing the PhysioNet 2019 utility of the calibrated out-of-fold probabilities; then
@@ -101,9 +102,9 @@ def grouped_folds(pids, labels, k, seed):
     return fold_of_group[group_of_row]
 
 
-def class_weights(y):
+def class_weights(y, balanced=True):
     pos = y.sum()
-    w = (len(y) - pos) / pos if 0 < pos < len(y) else 1.0
+    w = (len(y) - pos) / pos if balanced and 0 < pos < len(y) else 1.0
     return np.where(y > 0.5, w, 1.0).astype(np.float32)
 
 
@@ -224,6 +225,7 @@ def main():
     with open(args.params) as f:
         hyper = json.load(f)
     params = xgb_params(hyper, args.threads, args.seed)
+    balanced = hyper.get("class_weighting", "balanced") == "balanced"
     seconds = {"imports": time.perf_counter() - START}
 
     t = time.perf_counter()
@@ -255,9 +257,9 @@ def main():
     for f in range(args.folds):
         fit, held = fold != f, fold == f
         x0, c0 = time.perf_counter(), time.process_time()
-        dtrain = xgb.DMatrix(Xtr[fit], label=ytr[fit], weight=class_weights(ytr[fit]),
+        dtrain = xgb.DMatrix(Xtr[fit], label=ytr[fit], weight=class_weights(ytr[fit], balanced),
                              feature_names=names, nthread=args.threads)
-        dvalid = xgb.DMatrix(Xtr[held], label=ytr[held], weight=class_weights(ytr[held]),
+        dvalid = xgb.DMatrix(Xtr[held], label=ytr[held], weight=class_weights(ytr[held], balanced),
                              feature_names=names, nthread=args.threads)
         booster = xgb.train(params, dtrain, num_boost_round=MAX_ROUNDS,
                             evals=[(dvalid, "valid")], early_stopping_rounds=EARLY_STOPPING_ROUNDS,
@@ -274,7 +276,7 @@ def main():
     threshold = max_utility_threshold(oof_prob, ua_tr, un_tr)
     final_rounds = max(1, int(np.floor(np.mean(rounds) + 0.5)))
     x0, c0 = time.perf_counter(), time.process_time()
-    dall = xgb.DMatrix(Xtr, label=ytr, weight=class_weights(ytr), feature_names=names,
+    dall = xgb.DMatrix(Xtr, label=ytr, weight=class_weights(ytr, balanced), feature_names=names,
                        nthread=args.threads)
     model = xgb.train(params, dall, num_boost_round=final_rounds)
     in_xgboost += time.perf_counter() - x0

@@ -28,7 +28,7 @@ struct XgbFit {
 };
 
 // With `valid`: boosts up to options.max_rounds, stopping early_stopping_rounds after the last
-// improvement of the weighted log loss on `valid`; `rounds` is the best round count (the booster
+// improvement of the AUROC on `valid`; `rounds` is the best round count (the booster
 // may hold more rounds: predict with `rounds`). Without: exactly `rounds` rounds.
 base::Result<XgbFit> FitXgboost(const xgb::DMatrix& train, const xgb::DMatrix* valid,
                                 const XgboostParams& params, const TrainOptions& options,

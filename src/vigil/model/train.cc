@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <optional>
 #include <thread>
 #include <unordered_set>
 
@@ -114,7 +115,6 @@ base::Status CrossValidateFold(const features::FeatureMatrix& m, const TrainOpti
       train_rows.push_back(d.rows[i]);
     }
   }
-  const auto train_w = internal::ClassWeights(m, train_rows, o.class_weighting, nullptr);
   const size_t n = cv.candidates.size();
   auto record = [&](size_t c, const std::vector<double>& held_out, int rounds) {
     for (size_t k = 0; k < valid_pos.size(); ++k) cv.margins[c][valid_pos[k]] = held_out[k];
@@ -124,6 +124,7 @@ base::Status CrossValidateFold(const features::FeatureMatrix& m, const TrainOpti
   };
   if (o.kind == ModelKind::kLogistic) {
     const auto grid = o.logistic_l2_grid.empty() ? DefaultLogisticL2Grid() : o.logistic_l2_grid;
+    const auto train_w = internal::ClassWeights(m, train_rows, o.class_weighting, nullptr);
     for (size_t c = 0; c < n; ++c) {
       const LogisticOptions lo = LogisticOptionsFor(grid[c], o);
       VIGIL_ASSIGN_OR_RETURN(LogisticModel lm, LogisticModel::Fit(m, train_rows, train_w, lo));
@@ -133,14 +134,24 @@ base::Status CrossValidateFold(const features::FeatureMatrix& m, const TrainOpti
     }
     return base::Status::Ok();
   }
+  // Candidates sharing a class weighting share one pair of matrices, rebuilt when it changes (the
+  // weights feed XGBoost's quantile sketch, so a matrix is not reweighted in place).
   const auto grid = o.xgboost_grid.empty() ? DefaultXgboostGrid() : o.xgboost_grid;
-  const auto valid_w = internal::ClassWeights(m, valid_rows, o.class_weighting, nullptr);
-  VIGIL_ASSIGN_OR_RETURN(auto dtrain, internal::MakeDMatrix(m, train_rows, train_w, o.num_threads));
-  VIGIL_ASSIGN_OR_RETURN(auto dvalid, internal::MakeDMatrix(m, valid_rows, valid_w, o.num_threads));
+  std::optional<ClassWeighting> built;
+  std::optional<xgb::DMatrix> dtrain, dvalid;
   for (size_t c = 0; c < n; ++c) {
-    VIGIL_ASSIGN_OR_RETURN(auto fit, internal::FitXgboost(dtrain, &dvalid, grid[c], o, 0));
+    if (built != grid[c].class_weighting) {
+      built = grid[c].class_weighting;
+      const auto fit_w = internal::ClassWeights(m, train_rows, *built, nullptr);
+      const auto valid_w = internal::ClassWeights(m, valid_rows, *built, nullptr);
+      dtrain.reset();
+      dvalid.reset();
+      VIGIL_ASSIGN_OR_RETURN(dtrain, internal::MakeDMatrix(m, train_rows, fit_w, o.num_threads));
+      VIGIL_ASSIGN_OR_RETURN(dvalid, internal::MakeDMatrix(m, valid_rows, valid_w, o.num_threads));
+    }
+    VIGIL_ASSIGN_OR_RETURN(auto fit, internal::FitXgboost(*dtrain, &*dvalid, grid[c], o, 0));
     VIGIL_ASSIGN_OR_RETURN(auto margins,
-                           fit.booster.Predict(dvalid, xgb::PredictKind::kMargin, fit.rounds));
+                           fit.booster.Predict(*dvalid, xgb::PredictKind::kMargin, fit.rounds));
     record(c, std::vector<double>(margins.begin(), margins.end()), fit.rounds);
   }
   return base::Status::Ok();
@@ -194,16 +205,20 @@ base::Result<std::vector<double>> CrossFitCalibration(CalibrationMethod method,
 
 base::Status FitFinal(const features::FeatureMatrix& m, const TrainOptions& o, const Design& d,
                       TrainingReport& report, TrainedModel::Parts& parts) {
-  const auto weights =
-      internal::ClassWeights(m, d.rows, o.class_weighting, &report.positive_weight);
   const CandidateResult& best = report.candidates[report.chosen];
   if (o.kind == ModelKind::kLogistic) {
+    report.class_weighting = ClassWeightingName(o.class_weighting);
+    const auto weights =
+        internal::ClassWeights(m, d.rows, o.class_weighting, &report.positive_weight);
     const LogisticOptions lo = LogisticOptionsFor(best.hyperparameters.at("l2").get<double>(), o);
     VIGIL_ASSIGN_OR_RETURN(LogisticModel lm, LogisticModel::Fit(m, d.rows, weights, lo));
     parts.logistic = std::move(lm);
     return base::Status::Ok();
   }
   const auto grid = o.xgboost_grid.empty() ? DefaultXgboostGrid() : o.xgboost_grid;
+  const ClassWeighting weighting = grid[report.chosen].class_weighting;
+  report.class_weighting = ClassWeightingName(weighting);
+  const auto weights = internal::ClassWeights(m, d.rows, weighting, &report.positive_weight);
   const double mean_rounds =
       std::accumulate(best.fold_rounds.begin(), best.fold_rounds.end(), 0.0) /
       static_cast<double>(best.fold_rounds.size());
@@ -227,17 +242,25 @@ nlohmann::ordered_json XgboostParams::ToJson() const {
           {"colsample_bytree", colsample_bytree},
           {"reg_lambda", reg_lambda},
           {"reg_alpha", reg_alpha},
-          {"max_bin", max_bin}};
+          {"max_bin", max_bin},
+          {"class_weighting", ClassWeightingName(class_weighting)}};
+}
+
+std::string_view ClassWeightingName(ClassWeighting weighting) {
+  return weighting == ClassWeighting::kBalanced ? "balanced" : "none";
 }
 
 std::vector<XgboostParams> DefaultXgboostGrid() {
   std::vector<XgboostParams> grid;
-  for (int depth : {3, 6}) {
-    for (double min_child_weight : {1.0, 10.0}) {
-      XgboostParams p;
-      p.max_depth = depth;
-      p.min_child_weight = min_child_weight;
-      grid.push_back(p);
+  for (ClassWeighting weighting : {ClassWeighting::kBalanced, ClassWeighting::kNone}) {
+    for (int depth : {3, 6}) {
+      for (double min_child_weight : {1.0, 10.0}) {
+        XgboostParams p;
+        p.max_depth = depth;
+        p.min_child_weight = min_child_weight;
+        p.class_weighting = weighting;
+        grid.push_back(p);
+      }
     }
   }
   return grid;
@@ -289,7 +312,6 @@ base::Result<TrainedModel> Train(const features::FeatureMatrix& m, const TrainOp
   report.unlabelled_rows = m.num_rows() - d.rows.size();
   report.subjects = d.subjects;
   report.positives = d.positives;
-  report.class_weighting = o.class_weighting == ClassWeighting::kBalanced ? "balanced" : "none";
 
   VIGIL_ASSIGN_OR_RETURN(CvResult cv, CrossValidate(m, o, d));
   report.candidates = cv.candidates;

@@ -5,10 +5,11 @@
 //     patient-grouped, stratified folds (folds.h; groups = RowKey::subject_id).
 //  2. Class imbalance: with ClassWeighting::kBalanced every positive row weighs n_neg / n_pos (of
 //     the rows being fitted), every negative row 1. For XGBoost this is an instance weight rather
-//     than scale_pos_weight.
-//  3. Each hyperparameter candidate is fitted k times (on k-1 folds; XGBoost with early stopping on the AUROC of
-//     the held-out fold) and scored by the mean held-out-fold AUROC. The best candidate wins (the
-//     earlier one on a tie: grids list simpler candidates first).
+//     than scale_pos_weight, and a hyperparameter like the others: the default search tries every
+//     tree shape with and without it (weighting up a rare class can cost discrimination).
+//  3. Each hyperparameter candidate is fitted k times (on k-1 folds; XGBoost with early stopping on
+//     the AUROC of the held-out fold) and scored by the mean held-out-fold AUROC. The best
+//     candidate wins (the earlier one on a tie: grids list simpler candidates first).
 //  4. The held-out margins of the winner's k fits (each row predicted by the fit that did not see
 //     its patient) are used to choose and fit the calibrator (calibration.h) and then the
 //     threshold (threshold.h).
@@ -36,6 +37,9 @@ namespace vigil::model {
 
 enum class ClassWeighting { kNone, kBalanced };
 
+// "none" / "balanced".
+std::string_view ClassWeightingName(ClassWeighting weighting);
+
 struct XgboostParams {
   int max_depth = 4;
   double learning_rate = 0.05;
@@ -45,10 +49,12 @@ struct XgboostParams {
   double reg_lambda = 1;
   double reg_alpha = 0;
   int max_bin = 256;
+  ClassWeighting class_weighting = ClassWeighting::kBalanced;
   nlohmann::ordered_json ToJson() const;
 };
 
-// The default search: depth 3 and 6, each with light and strong leaf regularization.
+// The default search: depth 3 and 6, each with light and strong leaf regularization, each with
+// balanced class weights and without (balanced first).
 std::vector<XgboostParams> DefaultXgboostGrid();
 // The default logistic search: L2 penalties from 1e-4 to 1 (per unit of mean log loss), strongest
 // first.
@@ -59,6 +65,7 @@ struct TrainOptions {
   int folds = 5;
   uint64_t seed = 0;
   int num_threads = 0;  // 0 = every core
+  // Logistic regression's weighting; XGBoost candidates carry their own (XgboostParams).
   ClassWeighting class_weighting = ClassWeighting::kBalanced;
   std::vector<XgboostParams> xgboost_grid;  // empty: DefaultXgboostGrid()
   int max_rounds = 2000;
@@ -88,8 +95,8 @@ struct TrainingReport {
   size_t unlabelled_rows = 0;
   size_t subjects = 0;
   size_t positives = 0;
-  std::string class_weighting;
-  double positive_weight = 1;  // of the final fit
+  std::string class_weighting;  // of the chosen candidate
+  double positive_weight = 1;   // of the final fit
   std::vector<CandidateResult> candidates;
   size_t chosen = 0;
   int final_rounds = 0;       // XGBoost

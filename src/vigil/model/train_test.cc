@@ -98,6 +98,60 @@ TEST(TrainTest, XgboostLearnsANonLinearTruthAndCalibrates) {
             report["held_out"]["ece_uncalibrated"].get<double>());
 }
 
+// Class weighting is searched like the tree shape: each candidate fits with its own weights, and
+// the final fit and the report follow the chosen candidate.
+TEST(TrainTest, ClassWeightingIsACandidateOfTheSearch) {
+  const auto train = testing::MakeSynthetic(TrainSpec());
+  size_t positives = 0;
+  for (float y : train.matrix.labels) positives += y > 0.5f;
+  const double balanced_weight =
+      static_cast<double>(train.matrix.num_rows() - positives) / static_cast<double>(positives);
+  ASSERT_GT(balanced_weight, 1.5);  // weighting makes a difference only when the classes differ
+
+  auto options = SmallOptions(ModelKind::kXgboost);
+  XgboostParams balanced = options.xgboost_grid[0];
+  XgboostParams unweighted = balanced;
+  balanced.class_weighting = ClassWeighting::kBalanced;
+  unweighted.class_weighting = ClassWeighting::kNone;
+  for (const auto& only : {balanced, unweighted}) {
+    options.xgboost_grid = {only};
+    auto model = Train(train.matrix, options);
+    ASSERT_TRUE(model.ok()) << model.status().ToString();
+    const auto& report = model->training_report();
+    const bool is_balanced = only.class_weighting == ClassWeighting::kBalanced;
+    EXPECT_EQ(report["class_weighting"], is_balanced ? "balanced" : "none");
+    EXPECT_EQ(report["hyperparameters"]["class_weighting"], is_balanced ? "balanced" : "none");
+    EXPECT_NEAR(report["positive_weight"].get<double>(), is_balanced ? balanced_weight : 1.0, 1e-9);
+  }
+
+  options.xgboost_grid = {balanced, unweighted};
+  auto model = Train(train.matrix, options);
+  ASSERT_TRUE(model.ok()) << model.status().ToString();
+  const auto& report = model->training_report();
+  ASSERT_EQ(report["candidates"].size(), 2u);
+  const auto& a = report["candidates"][0];
+  const auto& b = report["candidates"][1];
+  EXPECT_EQ(a["hyperparameters"]["class_weighting"], "balanced");
+  EXPECT_EQ(b["hyperparameters"]["class_weighting"], "none");
+  // Same folds, same shape: only the weights differ, and they change the fits.
+  EXPECT_NE(a["fold_auroc"], b["fold_auroc"]);
+  const size_t chosen = b["mean_auroc"].get<double>() > a["mean_auroc"].get<double>() ? 1 : 0;
+  EXPECT_EQ(report["chosen"].get<size_t>(), chosen);
+  EXPECT_EQ(report["class_weighting"], chosen == 1 ? "none" : "balanced");
+  EXPECT_NEAR(report["positive_weight"].get<double>(), chosen == 1 ? 1.0 : balanced_weight, 1e-9);
+}
+
+TEST(TrainTest, DefaultSearchTriesEveryShapeWithAndWithoutClassWeights) {
+  const auto grid = DefaultXgboostGrid();
+  ASSERT_EQ(grid.size(), 8u);
+  for (size_t i = 0; i < 4; ++i) {
+    EXPECT_EQ(grid[i].class_weighting, ClassWeighting::kBalanced);
+    EXPECT_EQ(grid[i + 4].class_weighting, ClassWeighting::kNone);
+    EXPECT_EQ(grid[i].max_depth, grid[i + 4].max_depth);
+    EXPECT_EQ(grid[i].min_child_weight, grid[i + 4].min_child_weight);
+  }
+}
+
 TEST(TrainTest, LogisticMatchesALinearTruth) {
   auto spec = TrainSpec();
   spec.interaction = 0;

@@ -471,6 +471,14 @@ Result<model::XgboostParams> ParseXgboostParams(std::string_view json_text) {
         p.reg_alpha = value.get<double>();
       } else if (key == "max_bin") {
         p.max_bin = value.get<int>();
+      } else if (key == "class_weighting") {
+        const auto name = value.get<std::string>();
+        if (name != "balanced" && name != "none") {
+          return base::InvalidArgumentError(
+              "hyperparameters: class_weighting is \"balanced\" or \"none\"");
+        }
+        p.class_weighting =
+            name == "balanced" ? model::ClassWeighting::kBalanced : model::ClassWeighting::kNone;
       } else {
         return base::InvalidArgumentError(fmt::format("hyperparameters: unknown key '{}'", key));
       }

@@ -171,6 +171,15 @@ TEST(HyperparametersTest, ParsesOneCandidateAndRejectsUnknownKeys) {
   EXPECT_EQ(p->max_depth, 5);
   EXPECT_DOUBLE_EQ(p->learning_rate, 0.1);
   EXPECT_DOUBLE_EQ(p->subsample, 0.9);
+  EXPECT_EQ(p->class_weighting, model::ClassWeighting::kBalanced);
+  auto unweighted = ParseXgboostParams(R"({"class_weighting": "none"})");
+  ASSERT_TRUE(unweighted.ok());
+  EXPECT_EQ(unweighted->class_weighting, model::ClassWeighting::kNone);
+  // What a model folder's hyperparameters.json holds reads back as the same candidate.
+  auto again = ParseXgboostParams(unweighted->ToJson().dump());
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->ToJson(), unweighted->ToJson());
+  EXPECT_FALSE(ParseXgboostParams(R"({"class_weighting": "heavy"})").ok());
   EXPECT_FALSE(ParseXgboostParams(R"({"depth": 5})").ok());
   EXPECT_FALSE(ParseXgboostParams(R"({"max_depth": "deep"})").ok());
   EXPECT_FALSE(ParseXgboostParams(R"({"learning_rate": 2})").ok());
