@@ -32,7 +32,7 @@ echo "bench_e2e: load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cat >"$tmp/params.json" <<'EOF'
-{"max_depth":4,"learning_rate":0.05,"min_child_weight":1,"subsample":0.8,"colsample_bytree":0.8,"reg_lambda":1,"reg_alpha":0,"max_bin":256}
+{"max_depth":4,"learning_rate":0.05,"min_child_weight":1,"subsample":0.8,"colsample_bytree":0.8,"reg_lambda":1,"reg_alpha":0,"max_bin":256,"class_weighting":"balanced"}
 EOF
 
 now() { date +%s.%N; }
