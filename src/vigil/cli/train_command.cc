@@ -153,7 +153,8 @@ void AddTrainCommand(CLI::App& app, const GlobalOptions& global, int& exit_code)
   sub->add_option("--hyperparameters", flags->hyperparameters,
                   "A JSON file with one XGBoost hyperparameter set (max_depth, learning_rate, "
                   "min_child_weight, subsample, colsample_bytree, reg_lambda, reg_alpha, "
-                  "max_bin, class_weighting: balanced or none) instead of the default search");
+                  "max_bin, class_weighting: balanced or none), or a model folder's "
+                  "hyperparameters.json, instead of the default search");
   sub->add_option("--bootstrap", flags->bootstrap,
                   "Patient-bootstrap replicates for the test-set intervals (0: none)")
       ->capture_default_str()

@@ -452,6 +452,13 @@ Result<model::XgboostParams> ParseXgboostParams(std::string_view json_text) {
   if (j.is_discarded() || !j.is_object()) {
     return base::InvalidArgumentError("hyperparameters: expected a JSON object");
   }
+  if (j.contains("hyperparameters") && j.contains("model")) {  // a model folder's file
+    if (j["model"] != "xgboost" || !j["hyperparameters"].is_object()) {
+      return base::InvalidArgumentError(
+          "hyperparameters: the file is not an XGBoost model's hyperparameters.json");
+    }
+    j = nlohmann::json(j["hyperparameters"]);
+  }
   model::XgboostParams p;
   try {
     for (const auto& [key, value] : j.items()) {

@@ -109,7 +109,9 @@ base::Result<PredictResult> PredictToFile(const model::StoredModel& stored, stor
                                           const std::filesystem::path& out,
                                           const PredictRequest& request);
 
-// Parses an XGBoost hyperparameter file: a JSON object with any of the XgboostParams keys.
+// Parses an XGBoost hyperparameter file: a JSON object with any of the XgboostParams keys, or a
+// model folder's hyperparameters.json (an XGBoost model's: its "hyperparameters" object is read,
+// the rest, such as its round count, is what the new training chooses again).
 base::Result<model::XgboostParams> ParseXgboostParams(std::string_view json_text);
 
 }  // namespace vigil::workflow

@@ -180,6 +180,16 @@ TEST(HyperparametersTest, ParsesOneCandidateAndRejectsUnknownKeys) {
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->ToJson(), unweighted->ToJson());
   EXPECT_FALSE(ParseXgboostParams(R"({"class_weighting": "heavy"})").ok());
+  // A model folder's hyperparameters.json: its candidate is read, its round count is not a key.
+  auto folder = ParseXgboostParams(
+      R"({"model": "xgboost", "hyperparameters": {"max_depth": 6, "min_child_weight": 10.0,
+          "class_weighting": "none"}, "final_rounds": 144, "class_weighting": "none",
+          "positive_weight": 1.0, "folds": 5, "seed": 1, "calibration": "platt"})");
+  ASSERT_TRUE(folder.ok()) << folder.status().ToString();
+  EXPECT_EQ(folder->max_depth, 6);
+  EXPECT_DOUBLE_EQ(folder->min_child_weight, 10.0);
+  EXPECT_EQ(folder->class_weighting, model::ClassWeighting::kNone);
+  EXPECT_FALSE(ParseXgboostParams(R"({"model": "logistic", "hyperparameters": {"l2": 0.1}})").ok());
   EXPECT_FALSE(ParseXgboostParams(R"({"depth": 5})").ok());
   EXPECT_FALSE(ParseXgboostParams(R"({"max_depth": "deep"})").ok());
   EXPECT_FALSE(ParseXgboostParams(R"({"learning_rate": 2})").ok());
