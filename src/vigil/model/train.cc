@@ -63,6 +63,15 @@ LogisticOptions LogisticOptionsFor(double l2, const TrainOptions& o) {
   return lo;
 }
 
+// The candidates searched: the options' grids, or the defaults when they are empty. Candidate c of
+// the report is entry c of these.
+std::vector<XgboostParams> XgboostGrid(const TrainOptions& o) {
+  return o.xgboost_grid.empty() ? DefaultXgboostGrid() : o.xgboost_grid;
+}
+std::vector<double> LogisticL2Grid(const TrainOptions& o) {
+  return o.logistic_l2_grid.empty() ? DefaultLogisticL2Grid() : o.logistic_l2_grid;
+}
+
 // The labelled rows and their folds, plus what the report says about them.
 struct Design {
   std::vector<size_t> rows;  // matrix rows with a label
@@ -123,7 +132,7 @@ base::Status CrossValidateFold(const features::FeatureMatrix& m, const TrainOpti
     Progress(o, fold, c, n);
   };
   if (o.kind == ModelKind::kLogistic) {
-    const auto grid = o.logistic_l2_grid.empty() ? DefaultLogisticL2Grid() : o.logistic_l2_grid;
+    const auto grid = LogisticL2Grid(o);
     const auto train_w = internal::ClassWeights(m, train_rows, o.class_weighting, nullptr);
     for (size_t c = 0; c < n; ++c) {
       const LogisticOptions lo = LogisticOptionsFor(grid[c], o);
@@ -136,7 +145,7 @@ base::Status CrossValidateFold(const features::FeatureMatrix& m, const TrainOpti
   }
   // Candidates sharing a class weighting share one pair of matrices, rebuilt when it changes (the
   // weights feed XGBoost's quantile sketch, so a matrix is not reweighted in place).
-  const auto grid = o.xgboost_grid.empty() ? DefaultXgboostGrid() : o.xgboost_grid;
+  const auto grid = XgboostGrid(o);
   std::optional<ClassWeighting> built;
   std::optional<xgb::DMatrix> dtrain, dvalid;
   for (size_t c = 0; c < n; ++c) {
@@ -161,13 +170,13 @@ base::Result<CvResult> CrossValidate(const features::FeatureMatrix& m, const Tra
                                      const Design& d) {
   CvResult cv;
   if (o.kind == ModelKind::kLogistic) {
-    for (double l2 : o.logistic_l2_grid.empty() ? DefaultLogisticL2Grid() : o.logistic_l2_grid) {
+    for (double l2 : LogisticL2Grid(o)) {
       CandidateResult c;
       c.hyperparameters = {{"l2", l2}};
       cv.candidates.push_back(std::move(c));
     }
   } else {
-    for (const auto& p : o.xgboost_grid.empty() ? DefaultXgboostGrid() : o.xgboost_grid) {
+    for (const auto& p : XgboostGrid(o)) {
       CandidateResult c;
       c.hyperparameters = p.ToJson();
       cv.candidates.push_back(std::move(c));
@@ -215,7 +224,7 @@ base::Status FitFinal(const features::FeatureMatrix& m, const TrainOptions& o, c
     parts.logistic = std::move(lm);
     return base::Status::Ok();
   }
-  const auto grid = o.xgboost_grid.empty() ? DefaultXgboostGrid() : o.xgboost_grid;
+  const auto grid = XgboostGrid(o);
   const ClassWeighting weighting = grid[report.chosen].class_weighting;
   report.class_weighting = ClassWeightingName(weighting);
   const auto weights = internal::ClassWeights(m, d.rows, weighting, &report.positive_weight);
