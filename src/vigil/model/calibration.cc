@@ -124,14 +124,16 @@ Calibrator Calibrator::FitIsotonic(std::span<const double> margins, std::span<co
   std::sort(order.begin(), order.end(),
             [&](size_t x, size_t y) { return margins[x] < margins[y]; });
   struct Block {
-    double sum_y, weight, lo, hi;
+    double sum_y, weight, sum_margin, lo, hi;
   };
   std::vector<Block> blocks;
   for (size_t i = 0; i < order.size();) {  // tied margins form one point
-    Block b{0, 0, margins[order[i]], margins[order[i]]};
-    for (; i < order.size() && margins[order[i]] == b.lo; ++i) {
+    const double m = margins[order[i]];
+    Block b{0, 0, 0, m, m};
+    for (; i < order.size() && margins[order[i]] == m; ++i) {
       b.sum_y += labels[order[i]] > 0.5f ? 1.0 : 0.0;
       b.weight += 1;
+      b.sum_margin += m;
     }
     blocks.push_back(b);
     // Pool adjacent violators: merge while the previous block's mean is not below this one's.
@@ -141,20 +143,37 @@ Calibrator Calibrator::FitIsotonic(std::span<const double> margins, std::span<co
       if (prev.sum_y * last.weight < last.sum_y * prev.weight) break;
       prev.sum_y += last.sum_y;
       prev.weight += last.weight;
+      prev.sum_margin += last.sum_margin;
       prev.hi = last.hi;
       blocks.pop_back();
     }
   }
+  // Knots at the blocks' mean margins (centred isotonic regression): the blocks' means strictly
+  // increase, so the interpolation does too and keeps the margins' ranking. The first and last
+  // blocks' outer halves continue the neighbouring segment's line out to the block's edge.
+  const auto clamp = [](double p) { return std::clamp(p, kMinProbability, 1.0 - kMinProbability); };
+  std::vector<double> x, y;
+  for (const Block& b : blocks) {
+    x.push_back(std::clamp(b.sum_margin / b.weight, b.lo, b.hi));
+    y.push_back(clamp(b.sum_y / b.weight));
+  }
   Calibrator c;
   c.method_ = CalibrationMethod::kIsotonic;
-  for (const Block& b : blocks) {
-    const double p = std::clamp(b.sum_y / b.weight, kMinProbability, 1.0 - kMinProbability);
-    c.knot_margin_.push_back(b.lo);
-    c.knot_probability_.push_back(p);
-    if (b.hi > b.lo) {
-      c.knot_margin_.push_back(b.hi);
-      c.knot_probability_.push_back(p);
-    }
+  const size_t n = x.size();
+  const auto slope = [&](size_t i) {  // of the segment from knot i to knot i + 1
+    return x[i + 1] > x[i] ? (y[i + 1] - y[i]) / (x[i + 1] - x[i]) : 0.0;
+  };
+  if (blocks.front().lo < x.front()) {
+    c.knot_margin_.push_back(blocks.front().lo);
+    c.knot_probability_.push_back(
+        n > 1 ? clamp(y.front() - slope(0) * (x.front() - blocks.front().lo)) : y.front());
+  }
+  c.knot_margin_.insert(c.knot_margin_.end(), x.begin(), x.end());
+  c.knot_probability_.insert(c.knot_probability_.end(), y.begin(), y.end());
+  if (blocks.back().hi > x.back()) {
+    c.knot_margin_.push_back(blocks.back().hi);
+    c.knot_probability_.push_back(
+        n > 1 ? clamp(y.back() + slope(n - 2) * (blocks.back().hi - x.back())) : y.back());
   }
   return c;
 }

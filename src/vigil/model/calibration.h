@@ -3,8 +3,12 @@
 //
 //   kNone      p = sigmoid(margin): the model's own probability.
 //   kPlatt     p = sigmoid(slope * margin + intercept), maximum likelihood (Newton's method).
-//   kIsotonic  the non-decreasing step function of least squares (pool adjacent violators) over the
-//              margins, linearly interpolated between blocks, clamped at the ends, and kept inside
+//   kIsotonic  centred isotonic regression: the least-squares non-decreasing fit (pool adjacent
+//              violators) over the margins, with one knot per pooled block at its mean margin and
+//              linear interpolation between knots, so that distinct margins inside the fitted range
+//              keep their order (a step function would tie them and lower the AUROC). The first and
+//              last blocks' outer halves continue the neighbouring segment out to the block's edge;
+//              beyond the fitted range the probability is flat. Kept inside
 //              [kMinProbability, 1 - kMinProbability].
 //
 // SelectCalibration picks Platt or isotonic by cross-validation over the same patient-grouped folds
