@@ -89,9 +89,12 @@ TEST(CalibrationTest, IsotonicKeepsTheRankingOfTheMargins) {
   }
   EXPECT_EQ(flat, 0u);
   // Calibrated where it matters: the mean probability is the base rate.
-  double mean_p = 0, rate = 0;
-  for (size_t i = 0; i < p.size(); ++i) mean_p += p[i], rate += s.labels[i];
-  EXPECT_NEAR(mean_p / p.size(), rate / p.size(), 0.01);
+  double sum_p = 0, positives = 0;
+  for (size_t i = 0; i < p.size(); ++i) {
+    sum_p += p[i];
+    positives += s.labels[i];
+  }
+  EXPECT_NEAR(sum_p / p.size(), positives / p.size(), 0.01);
 }
 
 TEST(CalibrationTest, SelectionPicksTheMethodThatFitsTheShape) {
