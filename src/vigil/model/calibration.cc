@@ -151,11 +151,10 @@ Calibrator Calibrator::FitIsotonic(std::span<const double> margins, std::span<co
   // Knots at the blocks' mean margins (centred isotonic regression): the blocks' means strictly
   // increase, so the interpolation does too and keeps the margins' ranking. The first and last
   // blocks' outer halves continue the neighbouring segment's line out to the block's edge.
-  const auto clamp = [](double p) { return std::clamp(p, kMinProbability, 1.0 - kMinProbability); };
   std::vector<double> x, y;
   for (const Block& b : blocks) {
     x.push_back(std::clamp(b.sum_margin / b.weight, b.lo, b.hi));
-    y.push_back(clamp(b.sum_y / b.weight));
+    y.push_back(ClipProbability(b.sum_y / b.weight));
   }
   Calibrator c;
   c.method_ = CalibrationMethod::kIsotonic;
@@ -166,14 +165,16 @@ Calibrator Calibrator::FitIsotonic(std::span<const double> margins, std::span<co
   if (blocks.front().lo < x.front()) {
     c.knot_margin_.push_back(blocks.front().lo);
     c.knot_probability_.push_back(
-        n > 1 ? clamp(y.front() - slope(0) * (x.front() - blocks.front().lo)) : y.front());
+        n > 1 ? ClipProbability(y.front() - slope(0) * (x.front() - blocks.front().lo))
+              : y.front());
   }
   c.knot_margin_.insert(c.knot_margin_.end(), x.begin(), x.end());
   c.knot_probability_.insert(c.knot_probability_.end(), y.begin(), y.end());
   if (blocks.back().hi > x.back()) {
     c.knot_margin_.push_back(blocks.back().hi);
     c.knot_probability_.push_back(
-        n > 1 ? clamp(y.back() + slope(n - 2) * (blocks.back().hi - x.back())) : y.back());
+        n > 1 ? ClipProbability(y.back() + slope(n - 2) * (blocks.back().hi - x.back()))
+              : y.back());
   }
   return c;
 }

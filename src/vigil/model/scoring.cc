@@ -7,12 +7,6 @@
 #include <vector>
 
 namespace vigil::model {
-namespace {
-
-double Clip(double p) { return std::clamp(p, kMinProbability, 1.0 - kMinProbability); }
-
-}  // namespace
-
 double Auroc(std::span<const double> scores, std::span<const float> labels) {
   const size_t n = scores.size();
   std::vector<size_t> order(n);
@@ -43,7 +37,7 @@ double LogLoss(std::span<const double> probabilities, std::span<const float> lab
   if (probabilities.empty()) return std::numeric_limits<double>::quiet_NaN();
   double sum = 0;
   for (size_t i = 0; i < probabilities.size(); ++i) {
-    const double p = Clip(probabilities[i]);
+    const double p = ClipProbability(probabilities[i]);
     sum -= labels[i] > 0.5f ? std::log(p) : std::log1p(-p);
   }
   return sum / static_cast<double>(probabilities.size());

@@ -6,6 +6,7 @@
 #ifndef VIGIL_MODEL_SCORING_H_
 #define VIGIL_MODEL_SCORING_H_
 
+#include <algorithm>
 #include <cmath>
 #include <span>
 
@@ -14,6 +15,9 @@ namespace vigil::model {
 // Probabilities are clipped to [kMinProbability, 1 - kMinProbability] wherever a logarithm is
 // taken, so that a calibrator that outputs exactly 0 or 1 gives a finite log loss.
 inline constexpr double kMinProbability = 1e-6;
+inline double ClipProbability(double p) {
+  return std::clamp(p, kMinProbability, 1.0 - kMinProbability);
+}
 
 // Area under the ROC curve (Mann-Whitney U with mid-ranks for ties). NaN when there are no
 // positives or no negatives.

@@ -259,6 +259,13 @@ std::string_view ClassWeightingName(ClassWeighting weighting) {
   return weighting == ClassWeighting::kBalanced ? "balanced" : "none";
 }
 
+std::optional<ClassWeighting> ParseClassWeighting(std::string_view name) {
+  for (auto w : {ClassWeighting::kNone, ClassWeighting::kBalanced}) {
+    if (ClassWeightingName(w) == name) return w;
+  }
+  return std::nullopt;
+}
+
 std::vector<XgboostParams> DefaultXgboostGrid() {
   std::vector<XgboostParams> grid;
   for (ClassWeighting weighting : {ClassWeighting::kBalanced, ClassWeighting::kNone}) {

@@ -39,6 +39,7 @@ enum class ClassWeighting { kNone, kBalanced };
 
 // "none" / "balanced".
 std::string_view ClassWeightingName(ClassWeighting weighting);
+std::optional<ClassWeighting> ParseClassWeighting(std::string_view name);
 
 struct XgboostParams {
   int max_depth = 4;

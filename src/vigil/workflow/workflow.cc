@@ -479,13 +479,12 @@ Result<model::XgboostParams> ParseXgboostParams(std::string_view json_text) {
       } else if (key == "max_bin") {
         p.max_bin = value.get<int>();
       } else if (key == "class_weighting") {
-        const auto name = value.get<std::string>();
-        if (name != "balanced" && name != "none") {
+        const auto weighting = model::ParseClassWeighting(value.get<std::string>());
+        if (!weighting) {
           return base::InvalidArgumentError(
               "hyperparameters: class_weighting is \"balanced\" or \"none\"");
         }
-        p.class_weighting =
-            name == "balanced" ? model::ClassWeighting::kBalanced : model::ClassWeighting::kNone;
+        p.class_weighting = *weighting;
       } else {
         return base::InvalidArgumentError(fmt::format("hyperparameters: unknown key '{}'", key));
       }
