@@ -80,9 +80,25 @@ IngestSession::~IngestSession() {
 }
 
 Status IngestSession::Sync() {
-  if (!writer_.joinable()) return Status::Ok();
-  writer_.join();
+  if (writers_.empty()) return Status::Ok();
+  for (std::thread& t : writers_) t.join();
+  writers_.clear();
+  std::lock_guard lock(write_mu_);
   return std::exchange(writer_status_, Status::Ok());
+}
+
+void IngestSession::WriteInTurn(uint64_t ticket, store::Batch& batch, size_t events) {
+  std::unique_lock lock(write_mu_);
+  write_cv_.wait(lock, [&] { return writes_done_ == ticket; });
+  const bool earlier_failed = !writer_status_.ok();
+  lock.unlock();
+  // After a failed write nothing more is written: the run fails at the next Sync.
+  Status s = earlier_failed ? Status::Ok() : Write(batch, events);
+  batch = store::Batch();  // freed here, off the reading thread
+  lock.lock();
+  if (!s.ok()) writer_status_ = std::move(s);
+  ++writes_done_;
+  write_cv_.notify_all();
 }
 
 void IngestSession::Report() {
@@ -217,19 +233,22 @@ Status IngestSession::EndFile(const fs::path& path, const std::string& sha256) {
 }
 
 Status IngestSession::Flush() {
-  VIGIL_RETURN_IF_ERROR(Sync());
+  if (!options_.background_writes || writers_.size() >= kMaxQueuedWrites) {
+    VIGIL_RETURN_IF_ERROR(Sync());
+  }
   if (pending_.files.empty() && pending_.size() == 0) return Status::Ok();
   const size_t events = std::exchange(pending_events_, 0);
   if (options_.background_writes) {
-    writing_ = std::exchange(pending_, store::Batch());
+    // Shared, so that the group is still here when no thread can be started.
+    auto batch = std::make_shared<store::Batch>(std::exchange(pending_, store::Batch()));
+    const uint64_t ticket = writes_started_;
     try {
-      writer_ = std::thread([this, events] {
-        writer_status_ = Write(writing_, events);
-        writing_ = store::Batch();  // freed here, off the reading thread
-      });
+      writers_.emplace_back([this, ticket, batch, events] { WriteInTurn(ticket, *batch, events); });
+      ++writes_started_;
       return Status::Ok();
     } catch (const std::system_error&) {
-      pending_ = std::exchange(writing_, store::Batch());  // no thread to be had: written here
+      pending_ = std::move(*batch);  // no thread to be had: written here, after the others
+      VIGIL_RETURN_IF_ERROR(Sync());
     }
   }
   Status s = Write(pending_, events);

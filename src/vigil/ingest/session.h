@@ -20,10 +20,12 @@
 #ifndef VIGIL_INGEST_SESSION_H_
 #define VIGIL_INGEST_SESSION_H_
 
+#include <condition_variable>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -70,7 +72,8 @@ struct SessionOptions {
   std::function<void(FileOutput& file, std::string_view reason)> reject_whole_file;
   ProgressFn progress;
   // Writes go to the store on a thread of their own while the caller reads on (FHIR, whose reader
-  // is one thread): Flush hands the pending group over and returns. When a file ends and at least
+  // is one thread): Flush hands the pending group over and returns (waiting only when several
+  // groups are already waiting to be written). When a file ends and at least
   // `background_flush_records` records are pending, they are flushed, so that they are written
   // while the next file is read. Every other use of the store waits for the write first (Sync);
   // so must the caller's own store calls.
@@ -131,6 +134,9 @@ class IngestSession {
   // the 10,000 parts of the PhysioNet 2019 set took 30 ms to free on the writing thread while the
   // store's last work left a core idle.
   void Discard(store::Batch written);
+  // A background write: waits for the writes flushed before it (ticket), writes `batch` unless one
+  // of them failed, frees it, and lets the next one go.
+  void WriteInTurn(uint64_t ticket, store::Batch& batch, size_t events);
   // Writes `batch` (`events` events) to the store, logging the time it took at debug level.
   base::Status Write(const store::Batch& batch, size_t events);
 
@@ -149,9 +155,16 @@ class IngestSession {
   bool file_transaction_ = false;  // this session opened the store transaction of that file
   bool finished_ = false;
   std::thread discard_;
-  std::thread writer_;          // a background write, when one is running
-  store::Batch writing_;        // what it writes (the writer's until joined)
-  base::Status writer_status_;  // its result, read after joining it
+  // Background writes (SessionOptions::background_writes): one thread per flushed group, each
+  // waiting for its turn (its ticket), so groups reach the store in the order they were flushed
+  // while the caller reads on. At most kMaxQueuedWrites are outstanding; Sync joins them all.
+  static constexpr size_t kMaxQueuedWrites = 3;
+  std::vector<std::thread> writers_;
+  uint64_t writes_started_ = 0;  // tickets handed out (the caller's thread)
+  std::mutex write_mu_;
+  std::condition_variable write_cv_;
+  uint64_t writes_done_ = 0;    // guarded by write_mu_
+  base::Status writer_status_;  // the first failed write's status; guarded by write_mu_
 };
 
 // Reads one file's content into `out` (path, sha256 and content are set by the driver). Called on a

@@ -241,6 +241,35 @@ TEST(IngestSessionTest, BackgroundWritesStoreEverythingOnceInOrder) {
   EXPECT_EQ((*files)[0][0], "3");
 }
 
+// Background writes queue up behind each other (the caller does not wait for the one before) and
+// still reach the store in the order they were flushed: each file replaces the one record of the
+// file before it, so only the last file's row may remain.
+TEST(IngestSessionTest, QueuedBackgroundWritesKeepTheirOrder) {
+  testing::TempDir dir;
+  auto store = store::Store::Open(dir.path() / "s.duckdb", store::Store::Mode::kReadWrite);
+  ASSERT_TRUE(store.ok());
+  SessionOptions options;
+  options.background_writes = true;
+  options.background_flush_records = 1;  // every file is flushed when it ends
+  constexpr int kFiles = 12;
+  auto session = IngestSession::Start(**store, "toy", "", kFiles, options);
+  ASSERT_TRUE(session.ok());
+  IngestSession& ses = **session;
+  for (int k = 0; k < kFiles; ++k) {
+    store::Batch part = ToyPart("x", k, 1);  // one event, hour k, value k, source "x.txt"
+    part.replace_sources = {"x.txt"};
+    ASSERT_TRUE(ses.AddPart(std::move(part), 10).ok());
+    ASSERT_TRUE(ses.EndFile(dir.path() / fmt::format("x{}.txt", k), fmt::format("h{}", k)).ok());
+  }
+  auto run = ses.Finish();
+  ASSERT_TRUE(run.ok()) << run.status().ToString();
+  EXPECT_EQ(run->files_ingested, kFiles);
+  EXPECT_EQ(run->counts.stored, kFiles);
+  auto rows = (*store)->QueryText("SELECT count(*), max(numeric_value)::BIGINT FROM events");
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  EXPECT_EQ(*rows, (std::vector<std::vector<std::string>>{{"1", std::to_string(kFiles - 1)}}));
+}
+
 TEST(IngestFilesTest, MissingInputIsNotFound) {
   testing::TempDir dir;
   auto store = store::Store::Open(dir.path() / "s.duckdb", store::Store::Mode::kReadWrite);
