@@ -2,6 +2,7 @@
 // fingerprint): malformed input must give a Status, never a crash or an out-of-bounds read.
 #include <cmath>
 #include <cstdint>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -43,8 +44,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         nlohmann::json::parse(R"({"method": "platt", "slope": 1, "intercept": 0})");
     const auto threshold = nlohmann::json::parse(
         R"({"threshold": 0.5, "rule": "fixed", "target": 0.5, "held_out": {}})");
-    (void)TrainedModel::FromText(ModelKind::kLogistic, text, calibration, threshold, {}, names);
-    (void)TrainedModel::FromText(ModelKind::kLogistic, text, calibration, json, {}, names);
+    const std::map<std::string, std::string> files = {{"logistic.json", text}};
+    (void)TrainedModel::FromFiles(ModelKind::kLogistic, files, calibration, threshold, {}, names);
+    (void)TrainedModel::FromFiles(ModelKind::kLogistic, files, calibration, json, {}, names);
   }
   return 0;
 }

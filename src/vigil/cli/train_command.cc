@@ -73,7 +73,8 @@ int Run(const TrainFlags& flags, const GlobalOptions& global) {
   }
   auto kind = model::ParseModelKind(flags.model);
   if (!kind) {
-    return ReportError(base::InvalidArgumentError("--model: expected xgboost or logistic"), true);
+    return ReportError(base::InvalidArgumentError("--model: expected xgboost, logistic or blend"),
+                       true);
   }
   workflow::TrainRequest request;
   request.out = flags.out;
@@ -84,9 +85,10 @@ int Run(const TrainFlags& flags, const GlobalOptions& global) {
   request.threads = flags.threads;
   request.bootstrap = flags.bootstrap;
   if (!flags.hyperparameters.empty()) {
-    if (*kind != model::ModelKind::kXgboost) {
-      return ReportError(base::InvalidArgumentError("--hyperparameters applies to --model xgboost"),
-                         true);
+    if (*kind == model::ModelKind::kLogistic) {
+      return ReportError(
+          base::InvalidArgumentError("--hyperparameters applies to --model xgboost or blend"),
+          true);
     }
     auto text = base::ReadFile(flags.hyperparameters);
     if (!text.ok()) return ReportError(text.status(), true);
@@ -139,9 +141,11 @@ void AddTrainCommand(CLI::App& app, const GlobalOptions& global, int& exit_code)
                   "TASK in --registry");
   sub->add_option("--registry", flags->registry, "The model registry (when --out is not given)")
       ->capture_default_str();
-  sub->add_option("--model", flags->model, "xgboost or logistic")
+  sub->add_option("--model", flags->model,
+                  "xgboost, logistic, or blend (both, their margins mixed with a weight chosen by "
+                  "validation)")
       ->capture_default_str()
-      ->check(CLI::IsMember({"xgboost", "logistic"}));
+      ->check(CLI::IsMember({"xgboost", "logistic", "blend"}));
   sub->add_option("--seed", flags->seed, "Seed of folds, subsampling and the bootstrap")
       ->capture_default_str();
   sub->add_option("--folds", flags->folds, "Cross-validation folds (by patient)")
@@ -154,7 +158,8 @@ void AddTrainCommand(CLI::App& app, const GlobalOptions& global, int& exit_code)
                   "A JSON file with one XGBoost hyperparameter set (max_depth, learning_rate, "
                   "min_child_weight, subsample, colsample_bytree, reg_lambda, reg_alpha, "
                   "max_bin, class_weighting: balanced or none), or a model folder's "
-                  "hyperparameters.json, instead of the default search");
+                  "hyperparameters.json, instead of the default search (for a blend: of its "
+                  "XGBoost part");
   sub->add_option("--bootstrap", flags->bootstrap,
                   "Patient-bootstrap replicates for the test-set intervals (0: none)")
       ->capture_default_str()

@@ -38,18 +38,36 @@ base::Result<Contributions> Explain(const model::TrainedModel& model,
   c.rows = matrix.num_rows();
   VIGIL_ASSIGN_OR_RETURN(c.matrix_column, MatchColumns(c.names, matrix));
   if (c.rows == 0) return c;
-  if (const auto* booster = model.booster()) {
-    VIGIL_ASSIGN_OR_RETURN(auto d, model.ToDMatrix(matrix));
-    VIGIL_ASSIGN_OR_RETURN(c.values, booster->Predict(d, model::xgb::PredictKind::kContributions));
-    return c;
-  }
+  // A blend's margin is w x booster margin + (1 - w) x logistic margin, and SHAP values are linear
+  // in the model: its contributions are the same mix of the two parts' exact contributions.
+  const double w = model.xgboost_weight();
+  const auto* booster = model.booster();
   const auto* logistic = model.logistic();
-  if (logistic == nullptr) return base::InternalError("model has neither booster nor coefficients");
-  VIGIL_ASSIGN_OR_RETURN(std::vector<float> aligned, model.AlignColumns(matrix));
-  c.values.resize(c.rows * c.width());
-  for (size_t r = 0; r < c.rows; ++r) {
-    logistic->Contributions(aligned.data() + r * c.names.size(),
-                            std::span<float>(c.values.data() + r * c.width(), c.width()));
+  if (booster == nullptr && logistic == nullptr) {
+    return base::InternalError("model has neither booster nor coefficients");
+  }
+  c.values.assign(c.rows * c.width(), 0.0f);
+  if (booster != nullptr) {
+    VIGIL_ASSIGN_OR_RETURN(auto d, model.ToDMatrix(matrix));
+    VIGIL_ASSIGN_OR_RETURN(std::vector<float> tree,
+                           booster->Predict(d, model::xgb::PredictKind::kContributions));
+    if (tree.size() != c.values.size()) {
+      return base::InternalError("XGBoost returned contributions of an unexpected shape");
+    }
+    if (logistic == nullptr) {
+      c.values = std::move(tree);
+      return c;
+    }
+    for (size_t i = 0; i < tree.size(); ++i) c.values[i] = static_cast<float>(w * tree[i]);
+  }
+  if (logistic != nullptr) {
+    VIGIL_ASSIGN_OR_RETURN(std::vector<float> aligned, model.AlignColumns(matrix));
+    std::vector<float> row(c.width());
+    for (size_t r = 0; r < c.rows; ++r) {
+      logistic->Contributions(aligned.data() + r * c.names.size(), std::span<float>(row));
+      for (size_t j = 0; j < c.width(); ++j)
+        c.values[r * c.width() + j] += static_cast<float>((1 - w) * row[j]);
+    }
   }
   return c;
 }

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <string>
 
 #include "vigil/model/train.h"
 #include "vigil/testing/synthetic_matrix.h"
@@ -34,17 +36,31 @@ class ExplainTest : public ::testing::Test {
       models_[kind == model::ModelKind::kXgboost ? 0 : 1] =
           new model::TrainedModel(std::move(m).value());
     }
+    // A blend of the two at a weight strictly inside (0, 1), assembled from their files.
+    auto trees = models_[0]->ModelFiles();
+    auto linear = models_[1]->ModelFiles();
+    ASSERT_TRUE(trees.ok() && linear.ok());
+    std::map<std::string, std::string> files = *trees;
+    files.merge(*linear);
+    files["blend.json"] = R"({"xgboost_weight": 0.3})";
+    auto blend = model::TrainedModel::FromFiles(
+        model::ModelKind::kBlend, files,
+        nlohmann::json::parse(models_[0]->calibrator().ToJson().dump()),
+        nlohmann::json::parse(models_[0]->ThresholdJson().dump()), models_[0]->training_report(),
+        models_[0]->feature_names());
+    ASSERT_TRUE(blend.ok()) << blend.status().ToString();
+    models_[2] = new model::TrainedModel(std::move(blend).value());
   }
   static void TearDownTestSuite() {
     delete data_;
     for (auto* m : models_) delete m;
   }
   static testing::SyntheticData* data_;
-  static model::TrainedModel* models_[2];
+  static model::TrainedModel* models_[3];  // XGBoost, logistic, a blend of the two
 };
 
 testing::SyntheticData* ExplainTest::data_ = nullptr;
-model::TrainedModel* ExplainTest::models_[2] = {nullptr, nullptr};
+model::TrainedModel* ExplainTest::models_[3] = {nullptr, nullptr, nullptr};
 
 TEST_F(ExplainTest, ContributionsSumToTheMarginOfEveryRow) {
   const auto& x = data_->matrix;
@@ -60,6 +76,46 @@ TEST_F(ExplainTest, ContributionsSumToTheMarginOfEveryRow) {
       worst = std::max(worst, std::abs(c->Margin(r) - (*margin)[r]));
     EXPECT_LT(worst, 1e-4) << model::ModelKindName(model->kind());
   }
+}
+
+// A blend's margin and contributions are 0.3 x the trees' + 0.7 x the logistic model's.
+TEST_F(ExplainTest, BlendMixesItsPartsMarginsAndContributions) {
+  const auto& x = data_->matrix;
+  const model::TrainedModel& blend = *models_[2];
+  EXPECT_EQ(blend.kind(), model::ModelKind::kBlend);
+  EXPECT_DOUBLE_EQ(blend.xgboost_weight(), 0.3);
+  auto trees = models_[0]->PredictMargin(x);
+  auto linear = models_[1]->PredictMargin(x);
+  auto mixed = blend.PredictMargin(x);
+  auto ct = Explain(*models_[0], x);
+  auto cl = Explain(*models_[1], x);
+  auto cb = Explain(blend, x);
+  ASSERT_TRUE(trees.ok() && linear.ok() && mixed.ok() && ct.ok() && cl.ok() && cb.ok());
+  double worst_margin = 0, worst_contribution = 0;
+  for (size_t r = 0; r < x.num_rows(); ++r) {
+    worst_margin =
+        std::max(worst_margin, std::abs((*mixed)[r] - (0.3 * (*trees)[r] + 0.7 * (*linear)[r])));
+  }
+  for (size_t i = 0; i < cb->values.size(); ++i) {
+    worst_contribution = std::max(
+        worst_contribution,
+        std::abs(static_cast<double>(cb->values[i]) - (0.3 * ct->values[i] + 0.7 * cl->values[i])));
+  }
+  EXPECT_LT(worst_margin, 1e-6);
+  EXPECT_LT(worst_contribution, 1e-5);
+  // The files say which model this is: a blend without its weight is refused.
+  auto files = blend.ModelFiles();
+  ASSERT_TRUE(files.ok());
+  EXPECT_EQ(files->size(), 3u);
+  files->erase("blend.json");
+  EXPECT_EQ(
+      model::TrainedModel::FromFiles(model::ModelKind::kBlend, *files,
+                                     nlohmann::json::parse(blend.calibrator().ToJson().dump()),
+                                     nlohmann::json::parse(blend.ThresholdJson().dump()),
+                                     blend.training_report(), blend.feature_names())
+          .status()
+          .code(),
+      base::StatusCode::kDataLoss);
 }
 
 TEST_F(ExplainTest, GlobalImportanceFollowsTheTrueWeights) {

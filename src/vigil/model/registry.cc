@@ -22,10 +22,6 @@ constexpr int kFormatVersion = 1;
 constexpr size_t kMaxNameLength = 128;
 constexpr int kMaxSaveAttempts = 20;  // concurrent writers of one name each retry the next version
 
-const char* ModelFileName(ModelKind kind) {
-  return kind == ModelKind::kXgboost ? "model.json" : "logistic.json";
-}
-
 nlohmann::ordered_json Hyperparameters(const nlohmann::ordered_json& training) {
   nlohmann::ordered_json h;
   for (const char* key : {"model", "hyperparameters", "final_rounds", "class_weighting",
@@ -73,8 +69,7 @@ base::Result<std::map<std::string, std::string>> FolderFiles(std::string_view na
                                                              std::string_view created,
                                                              const TrainedModel& model,
                                                              const ModelMetadata& meta) {
-  std::map<std::string, std::string> files;
-  VIGIL_ASSIGN_OR_RETURN(files[ModelFileName(model.kind())], model.ModelText());
+  VIGIL_ASSIGN_OR_RETURN(auto files, model.ModelFiles());
   files["features.json"] = nlohmann::ordered_json{{"names", model.feature_names()},
                                                   {"definitions", meta.feature_definitions}}
                                .dump(2);
@@ -197,15 +192,12 @@ base::Result<StoredModel> ReadModelFolder(const fs::path& dir) {
     VIGIL_ASSIGN_OR_RETURN(auto metrics, parse("metrics.json"));
     VIGIL_ASSIGN_OR_RETURN(auto fingerprint, parse("fingerprint.json"));
     VIGIL_ASSIGN_OR_RETURN(auto card, parse("card.json"));
-    const std::string model_file = ModelFileName(*kind);
-    if (!files.contains(model_file) || !files.contains("task.yaml")) {
-      return base::DataLossError(fmt::format("{} or task.yaml is missing", model_file));
-    }
+    if (!files.contains("task.yaml")) return base::DataLossError("task.yaml is missing");
     VIGIL_ASSIGN_OR_RETURN(
         TrainedModel model,
-        TrainedModel::FromText(*kind, files[model_file], nlohmann::json::parse(calibration.dump()),
-                               nlohmann::json::parse(threshold.dump()), training,
-                               features.at("names").get<std::vector<std::string>>()));
+        TrainedModel::FromFiles(*kind, files, nlohmann::json::parse(calibration.dump()),
+                                nlohmann::json::parse(threshold.dump()), training,
+                                features.at("names").get<std::vector<std::string>>()));
     ModelMetadata meta;
     meta.task_yaml = files["task.yaml"];
     meta.feature_definitions = features.at("definitions");

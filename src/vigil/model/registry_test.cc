@@ -31,7 +31,7 @@ class RegistryTest : public ::testing::Test {
     data_ = new testing::SyntheticData(testing::MakeSynthetic(spec));
     // Clinical-style names with '/', '.' and '-' must survive XGBoost and Python.
     data_->matrix.names = {"LOINC/8867-4.max.6h", "LOINC/9279-1.last", "VIGIL/AGE"};
-    for (ModelKind kind : {ModelKind::kXgboost, ModelKind::kLogistic}) {
+    for (ModelKind kind : {ModelKind::kXgboost, ModelKind::kLogistic, ModelKind::kBlend}) {
       TrainOptions o;
       o.kind = kind;
       o.folds = 3;
@@ -42,13 +42,17 @@ class RegistryTest : public ::testing::Test {
       o.logistic_l2_grid = {1e-2};
       auto m = Train(data_->matrix, o);
       ASSERT_TRUE(m.ok()) << m.status().ToString();
-      (kind == ModelKind::kXgboost ? xgboost_ : logistic_) = new TrainedModel(std::move(m).value());
+      TrainedModel*& slot = kind == ModelKind::kXgboost    ? xgboost_
+                            : kind == ModelKind::kLogistic ? logistic_
+                                                           : blend_;
+      slot = new TrainedModel(std::move(m).value());
     }
   }
   static void TearDownTestSuite() {
     delete data_;
     delete xgboost_;
     delete logistic_;
+    delete blend_;
   }
 
   static ModelMetadata Metadata() {
@@ -64,16 +68,18 @@ class RegistryTest : public ::testing::Test {
   static testing::SyntheticData* data_;
   static TrainedModel* xgboost_;
   static TrainedModel* logistic_;
+  static TrainedModel* blend_;
   testing::TempDir tmp_;
 };
 
 testing::SyntheticData* RegistryTest::data_ = nullptr;
 TrainedModel* RegistryTest::xgboost_ = nullptr;
 TrainedModel* RegistryTest::logistic_ = nullptr;
+TrainedModel* RegistryTest::blend_ = nullptr;
 
 TEST_F(RegistryTest, SaveLoadRoundTripGivesIdenticalPredictions) {
   Registry registry(tmp_.path() / "models");
-  for (const TrainedModel* model : {xgboost_, logistic_}) {
+  for (const TrainedModel* model : {xgboost_, logistic_, blend_}) {
     auto saved = registry.Save("risk", *model, Metadata());
     ASSERT_TRUE(saved.ok()) << saved.status().ToString();
     auto loaded = registry.Load("risk@" + std::to_string(saved->version));

@@ -212,18 +212,19 @@ base::Result<std::vector<double>> CrossFitCalibration(CalibrationMethod method,
   return out;
 }
 
-base::Status FitFinal(const features::FeatureMatrix& m, const TrainOptions& o, const Design& d,
-                      TrainingReport& report, TrainedModel::Parts& parts) {
+base::Status FitFinalLogistic(const features::FeatureMatrix& m, const TrainOptions& o,
+                              const Design& d, const CandidateResult& best, double* positive_weight,
+                              TrainedModel::Parts& parts) {
+  const auto weights = internal::ClassWeights(m, d.rows, o.class_weighting, positive_weight);
+  const LogisticOptions lo = LogisticOptionsFor(best.hyperparameters.at("l2").get<double>(), o);
+  VIGIL_ASSIGN_OR_RETURN(LogisticModel lm, LogisticModel::Fit(m, d.rows, weights, lo));
+  parts.logistic = std::move(lm);
+  return base::Status::Ok();
+}
+
+base::Status FitFinalXgboost(const features::FeatureMatrix& m, const TrainOptions& o,
+                             const Design& d, TrainingReport& report, TrainedModel::Parts& parts) {
   const CandidateResult& best = report.candidates[report.chosen];
-  if (o.kind == ModelKind::kLogistic) {
-    report.class_weighting = ClassWeightingName(o.class_weighting);
-    const auto weights =
-        internal::ClassWeights(m, d.rows, o.class_weighting, &report.positive_weight);
-    const LogisticOptions lo = LogisticOptionsFor(best.hyperparameters.at("l2").get<double>(), o);
-    VIGIL_ASSIGN_OR_RETURN(LogisticModel lm, LogisticModel::Fit(m, d.rows, weights, lo));
-    parts.logistic = std::move(lm);
-    return base::Status::Ok();
-  }
   const auto grid = XgboostGrid(o);
   const ClassWeighting weighting = grid[report.chosen].class_weighting;
   report.class_weighting = ClassWeightingName(weighting);
@@ -239,6 +240,77 @@ base::Status FitFinal(const features::FeatureMatrix& m, const TrainOptions& o, c
   VIGIL_RETURN_IF_ERROR(sliced.SetFeatureNames(m.names));
   parts.booster = std::make_unique<xgb::Booster>(std::move(sliced));
   return base::Status::Ok();
+}
+
+base::Status FitFinal(const features::FeatureMatrix& m, const TrainOptions& o, const Design& d,
+                      TrainingReport& report, TrainedModel::Parts& parts) {
+  switch (o.kind) {
+    case ModelKind::kLogistic:
+      report.class_weighting = ClassWeightingName(o.class_weighting);
+      return FitFinalLogistic(m, o, d, report.candidates[report.chosen], &report.positive_weight,
+                              parts);
+    case ModelKind::kXgboost:
+      return FitFinalXgboost(m, o, d, report, parts);
+    case ModelKind::kBlend:
+      break;
+  }
+  VIGIL_RETURN_IF_ERROR(FitFinalXgboost(m, o, d, report, parts));
+  report.logistic_class_weighting = ClassWeightingName(o.class_weighting);
+  return FitFinalLogistic(m, o, d, report.logistic_candidates[report.logistic_chosen], nullptr,
+                          parts);
+}
+
+size_t BestCandidate(const std::vector<CandidateResult>& candidates) {
+  size_t best = 0;
+  for (size_t c = 1; c < candidates.size(); ++c) {
+    if (candidates[c].mean_auroc > candidates[best].mean_auroc) best = c;
+  }
+  return best;
+}
+
+// The mean over folds of the AUROC of `margins` on each fold's rows (as candidates are scored).
+double MeanFoldAuroc(const std::vector<double>& margins, const Design& d) {
+  double sum = 0;
+  for (int f = 0; f < d.folds.folds; ++f) {
+    std::vector<double> fold_margins;
+    std::vector<float> fold_labels;
+    for (size_t i = 0; i < margins.size(); ++i) {
+      if (d.folds.fold_of_row[i] != f) continue;
+      fold_margins.push_back(margins[i]);
+      fold_labels.push_back(d.labels[i]);
+    }
+    sum += Auroc(fold_margins, fold_labels);
+  }
+  return sum / d.folds.folds;
+}
+
+// A blend's logistic part: its own search on the same folds, then the weight. Returns the mixed
+// held-out margins.
+base::Result<std::vector<double>> BlendWithLogistic(const features::FeatureMatrix& m,
+                                                    const TrainOptions& o, const Design& d,
+                                                    const std::vector<double>& xgboost_margins,
+                                                    TrainingReport& report) {
+  TrainOptions lo = o;
+  lo.kind = ModelKind::kLogistic;
+  VIGIL_ASSIGN_OR_RETURN(CvResult cv, CrossValidate(m, lo, d));
+  report.logistic_chosen = BestCandidate(cv.candidates);
+  report.logistic_candidates = cv.candidates;
+  const std::vector<double>& logistic_margins = cv.margins[report.logistic_chosen];
+  std::vector<double> mixed(xgboost_margins.size()), best;
+  double best_auroc = -1;
+  for (int k = 10; k >= 0; --k) {  // the larger XGBoost weight first: it wins ties
+    const double w = k / 10.0;
+    for (size_t i = 0; i < mixed.size(); ++i)
+      mixed[i] = w * xgboost_margins[i] + (1 - w) * logistic_margins[i];
+    const double auroc = MeanFoldAuroc(mixed, d);
+    report.blend_weights.emplace_back(w, auroc);
+    if (auroc > best_auroc) {
+      best_auroc = auroc;
+      best = mixed;
+      report.xgboost_weight = w;
+    }
+  }
+  return best;
 }
 
 }  // namespace
@@ -306,7 +378,26 @@ nlohmann::ordered_json TrainingReport::ToJson() const {
   j["chosen"] = chosen;
   j["hyperparameters"] =
       candidates.empty() ? nlohmann::ordered_json() : candidates[chosen].hyperparameters;
-  if (model == "xgboost") j["final_rounds"] = final_rounds;
+  if (model != "logistic") j["final_rounds"] = final_rounds;
+  if (model == "blend") {
+    auto& lj = j["logistic"] = nlohmann::ordered_json::object();
+    lj["class_weighting"] = logistic_class_weighting;
+    auto& lc = lj["candidates"] = nlohmann::ordered_json::array();
+    for (const auto& c : logistic_candidates) {
+      lc.push_back({{"hyperparameters", c.hyperparameters},
+                    {"mean_auroc", c.mean_auroc},
+                    {"fold_auroc", c.fold_auroc}});
+    }
+    lj["chosen"] = logistic_chosen;
+    lj["hyperparameters"] = logistic_candidates.empty()
+                                ? nlohmann::ordered_json()
+                                : logistic_candidates[logistic_chosen].hyperparameters;
+    auto& bj = j["blend"] = nlohmann::ordered_json::object();
+    bj["xgboost_weight"] = xgboost_weight;
+    auto& bc = bj["candidates"] = nlohmann::ordered_json::array();
+    for (const auto& [w, auroc] : blend_weights)
+      bc.push_back({{"xgboost_weight", w}, {"mean_auroc", auroc}});
+  }
   j["held_out"] = {{"auroc", held_out_auroc},
                    {"calibration", calibration},
                    {"brier_uncalibrated", brier_uncalibrated},
@@ -329,12 +420,15 @@ base::Result<TrainedModel> Train(const features::FeatureMatrix& m, const TrainOp
   report.subjects = d.subjects;
   report.positives = d.positives;
 
-  VIGIL_ASSIGN_OR_RETURN(CvResult cv, CrossValidate(m, o, d));
+  TrainOptions first = o;  // a blend's XGBoost part first
+  if (o.kind == ModelKind::kBlend) first.kind = ModelKind::kXgboost;
+  VIGIL_ASSIGN_OR_RETURN(CvResult cv, CrossValidate(m, first, d));
   report.candidates = cv.candidates;
-  for (size_t c = 1; c < cv.candidates.size(); ++c) {
-    if (cv.candidates[c].mean_auroc > cv.candidates[report.chosen].mean_auroc) report.chosen = c;
+  report.chosen = BestCandidate(cv.candidates);
+  std::vector<double> held_out = std::move(cv.margins[report.chosen]);
+  if (o.kind == ModelKind::kBlend) {
+    VIGIL_ASSIGN_OR_RETURN(held_out, BlendWithLogistic(m, o, d, held_out, report));
   }
-  const std::vector<double>& held_out = cv.margins[report.chosen];
   report.held_out_auroc = Auroc(held_out, d.labels);
 
   VIGIL_ASSIGN_OR_RETURN(CalibrationSelection sel,
@@ -366,6 +460,7 @@ base::Result<TrainedModel> Train(const features::FeatureMatrix& m, const TrainOp
 
   VIGIL_RETURN_IF_ERROR(FitFinal(m, o, d, report, parts));
   parts.kind = o.kind;
+  parts.xgboost_weight = report.xgboost_weight;
   parts.feature_names = m.names;
   parts.calibrator = sel.calibrator;
   parts.num_threads = o.num_threads;

@@ -15,6 +15,11 @@
 //     threshold (threshold.h).
 //  5. The final model is refitted on every labelled row with the winning hyperparameters (XGBoost:
 //     the mean of the k early-stopping round counts).
+// A blend (ModelKind::kBlend) runs steps 3 for both XGBoost and logistic regression on the same
+// folds, keeps the best candidate of each, and mixes their held-out margins as w x XGBoost + (1 -
+// w) x logistic, w from 1, 0.9, ..., 0 by the mean held-out-fold AUROC (the larger w on a tie, so
+// plain XGBoost wins unless the mix does better). Steps 4 and 5 then use the mixed margins and
+// refit both parts.
 // Every step is deterministic for a given seed and num_threads.
 #ifndef VIGIL_MODEL_TRAIN_H_
 #define VIGIL_MODEL_TRAIN_H_
@@ -89,18 +94,24 @@ struct CandidateResult {
 // What training did and how the chosen configuration fared on held-out folds. Every figure here is
 // computed on predictions for patients the predicting fit did not see.
 struct TrainingReport {
-  std::string model;  // "xgboost" / "logistic"
+  std::string model;  // "xgboost" / "logistic" / "blend"
   uint64_t seed = 0;
   int folds = 0;
   size_t rows = 0;  // labelled rows used
   size_t unlabelled_rows = 0;
   size_t subjects = 0;
   size_t positives = 0;
-  std::string class_weighting;  // of the chosen candidate
-  double positive_weight = 1;   // of the final fit
-  std::vector<CandidateResult> candidates;
+  std::string class_weighting;              // of the chosen candidate
+  double positive_weight = 1;               // of the final fit
+  std::vector<CandidateResult> candidates;  // a blend's XGBoost candidates
   size_t chosen = 0;
-  int final_rounds = 0;       // XGBoost
+  int final_rounds = 0;  // XGBoost
+  // A blend's logistic part, and the weights tried: (XGBoost weight, mean held-out-fold AUROC).
+  std::vector<CandidateResult> logistic_candidates;
+  size_t logistic_chosen = 0;
+  std::string logistic_class_weighting;
+  std::vector<std::pair<double, double>> blend_weights;
+  double xgboost_weight = 1;
   double held_out_auroc = 0;  // pooled out-of-fold AUROC of the chosen candidate
   std::string calibration;
   double brier_uncalibrated = 0;  // cross-validated (calibration.h)

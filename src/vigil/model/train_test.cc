@@ -171,14 +171,14 @@ TEST(TrainTest, LogisticMatchesALinearTruth) {
 
 TEST(TrainTest, DeterministicForASeed) {
   const auto train = testing::MakeSynthetic(TrainSpec());
-  for (ModelKind kind : {ModelKind::kXgboost, ModelKind::kLogistic}) {
+  for (ModelKind kind : {ModelKind::kXgboost, ModelKind::kLogistic, ModelKind::kBlend}) {
     auto options = SmallOptions(kind);
     auto a = Train(train.matrix, options);
     auto b = Train(train.matrix, options);
     options.seed = 6;
     auto c = Train(train.matrix, options);
     ASSERT_TRUE(a.ok() && b.ok() && c.ok());
-    EXPECT_EQ(*a->ModelText(), *b->ModelText());
+    EXPECT_EQ(*a->ModelFiles(), *b->ModelFiles());
     EXPECT_EQ(a->training_report().dump(), b->training_report().dump());
     EXPECT_EQ(a->calibrator().ToJson().dump(), b->calibrator().ToJson().dump());
     EXPECT_EQ(a->threshold(), b->threshold());
@@ -186,6 +186,59 @@ TEST(TrainTest, DeterministicForASeed) {
     EXPECT_NE(a->training_report()["candidates"][0]["fold_auroc"],
               c->training_report()["candidates"][0]["fold_auroc"]);
   }
+}
+
+// A blend searches both model kinds on the same folds and keeps the weight whose mixed held-out
+// margins score best; the end points are the two parts alone, so it never validates worse than
+// either, and its predictions mix the two refitted parts with that weight.
+TEST(TrainTest, BlendChoosesItsWeightByValidationAndMixesBothParts) {
+  const auto spec = TrainSpec();
+  const auto train = testing::MakeSynthetic(spec);
+  const auto test = TestData(spec);
+  auto model = Train(train.matrix, SmallOptions(ModelKind::kBlend));
+  ASSERT_TRUE(model.ok()) << model.status().ToString();
+  ASSERT_NE(model->booster(), nullptr);
+  ASSERT_NE(model->logistic(), nullptr);
+  const auto& report = model->training_report();
+  EXPECT_EQ(report["model"], "blend");
+  ASSERT_EQ(report["blend"]["candidates"].size(), 11u);
+  double best = -1, at_xgboost = 0, at_logistic = 0;
+  for (const auto& c : report["blend"]["candidates"]) {
+    const double w = c["xgboost_weight"].get<double>(), auroc = c["mean_auroc"].get<double>();
+    if (auroc > best) best = auroc;
+    if (w == 1.0) at_xgboost = auroc;
+    if (w == 0.0) at_logistic = auroc;
+  }
+  // The end points are the best candidate of each kind, scored as the candidates are.
+  EXPECT_DOUBLE_EQ(
+      at_xgboost, report["candidates"][report["chosen"].get<size_t>()]["mean_auroc"].get<double>());
+  EXPECT_DOUBLE_EQ(
+      at_logistic,
+      report["logistic"]["candidates"][report["logistic"]["chosen"].get<size_t>()]["mean_auroc"]
+          .get<double>());
+  EXPECT_GE(best, std::max(at_xgboost, at_logistic));
+  const double w = model->xgboost_weight();
+  EXPECT_EQ(report["blend"]["xgboost_weight"].get<double>(), w);
+  for (const auto& c : report["blend"]["candidates"]) {
+    if (c["xgboost_weight"].get<double>() == w) {
+      EXPECT_EQ(c["mean_auroc"].get<double>(), best);
+    }
+  }
+  // Predictions: w x the booster's margin + (1 - w) x the logistic margin, then calibration.
+  auto d = model->ToDMatrix(test.matrix);
+  ASSERT_TRUE(d.ok());
+  auto trees = model->booster()->Predict(*d, xgb::PredictKind::kMargin);
+  ASSERT_TRUE(trees.ok());
+  auto pred = model->Predict(test.matrix);
+  ASSERT_TRUE(pred.ok());
+  for (size_t r = 0; r < test.matrix.num_rows(); ++r) {
+    const double expected =
+        w * (*trees)[r] + (1 - w) * model->logistic()->Margin(test.matrix.row(r));
+    ASSERT_NEAR(pred->margin[r], expected, 1e-9) << "row " << r;
+    ASSERT_EQ(pred->probability[r], model->calibrator().Probability(pred->margin[r]));
+  }
+  const double truth_auroc = Auroc(test.true_probability, test.matrix.labels);
+  EXPECT_GT(Auroc(pred->probability, test.matrix.labels), 0.95 * truth_auroc);
 }
 
 TEST(TrainTest, ThresholdReachesTheTargetSensitivityOnNewPatients) {
@@ -255,17 +308,22 @@ TEST(TrainTest, PredictionMatchesColumnsByName) {
   EXPECT_NE(p.status().message().find("f2"), std::string::npos);
 }
 
-TEST(TrainTest, RoundTripThroughTextGivesIdenticalPredictions) {
+TEST(TrainTest, RoundTripThroughFilesGivesIdenticalPredictions) {
   const auto train = testing::MakeSynthetic(TrainSpec());
-  for (ModelKind kind : {ModelKind::kXgboost, ModelKind::kLogistic}) {
+  for (ModelKind kind : {ModelKind::kXgboost, ModelKind::kLogistic, ModelKind::kBlend}) {
     auto model = Train(train.matrix, SmallOptions(kind));
     ASSERT_TRUE(model.ok());
-    auto text = model->ModelText();
-    ASSERT_TRUE(text.ok());
-    auto loaded = TrainedModel::FromText(kind, *text,
-                                         nlohmann::json::parse(model->calibrator().ToJson().dump()),
-                                         nlohmann::json::parse(model->ThresholdJson().dump()),
-                                         model->training_report(), model->feature_names());
+    auto files = model->ModelFiles();
+    ASSERT_TRUE(files.ok());
+    std::vector<std::string> names;
+    for (const auto& [name, text] : *files) names.push_back(name);
+    std::vector<std::string> expected = ModelFileNames(kind);
+    std::sort(expected.begin(), expected.end());
+    EXPECT_EQ(names, expected);  // the map's order
+    auto loaded = TrainedModel::FromFiles(
+        kind, *files, nlohmann::json::parse(model->calibrator().ToJson().dump()),
+        nlohmann::json::parse(model->ThresholdJson().dump()), model->training_report(),
+        model->feature_names());
     ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
     auto a = model->Predict(train.matrix);
     auto b = loaded->Predict(train.matrix);
@@ -295,10 +353,10 @@ TEST(TrainTest, MaxUtilityWithPerRowUtilitiesFromTheTask) {
   const auto j = model->ThresholdJson();
   EXPECT_EQ(j["rule"], "max_utility");
   EXPECT_TRUE(j["utility"].is_string());
-  auto loaded = TrainedModel::FromText(ModelKind::kLogistic, *model->ModelText(),
-                                       nlohmann::json::parse(model->calibrator().ToJson().dump()),
-                                       nlohmann::json::parse(j.dump()), model->training_report(),
-                                       model->feature_names());
+  auto loaded = TrainedModel::FromFiles(ModelKind::kLogistic, *model->ModelFiles(),
+                                        nlohmann::json::parse(model->calibrator().ToJson().dump()),
+                                        nlohmann::json::parse(j.dump()), model->training_report(),
+                                        model->feature_names());
   ASSERT_TRUE(loaded.ok());
   EXPECT_EQ(loaded->ThresholdJson(), j);
 }

@@ -15,14 +15,39 @@ double NumberOrNaN(const nlohmann::json& j, const char* key) {
 
 }  // namespace
 
+constexpr char kBoosterFile[] = "model.json";
+constexpr char kLogisticFile[] = "logistic.json";
+constexpr char kBlendFile[] = "blend.json";
+
 std::string_view ModelKindName(ModelKind kind) {
-  return kind == ModelKind::kXgboost ? "xgboost" : "logistic";
+  switch (kind) {
+    case ModelKind::kXgboost:
+      return "xgboost";
+    case ModelKind::kLogistic:
+      return "logistic";
+    case ModelKind::kBlend:
+      return "blend";
+  }
+  return "?";
 }
 
 std::optional<ModelKind> ParseModelKind(std::string_view name) {
-  if (name == "xgboost") return ModelKind::kXgboost;
-  if (name == "logistic") return ModelKind::kLogistic;
+  for (ModelKind k : {ModelKind::kXgboost, ModelKind::kLogistic, ModelKind::kBlend}) {
+    if (ModelKindName(k) == name) return k;
+  }
   return std::nullopt;
+}
+
+std::vector<std::string> ModelFileNames(ModelKind kind) {
+  switch (kind) {
+    case ModelKind::kXgboost:
+      return {kBoosterFile};
+    case ModelKind::kLogistic:
+      return {kLogisticFile};
+    case ModelKind::kBlend:
+      return {kBoosterFile, kLogisticFile, kBlendFile};
+  }
+  return {};
 }
 
 base::Result<TrainedModel> TrainedModel::Assemble(Parts parts) {
@@ -33,21 +58,31 @@ base::Result<TrainedModel> TrainedModel::Assemble(Parts parts) {
   }
   const size_t n = parts.feature_names.size();
   if (n == 0) return base::InvalidArgumentError("a model needs at least one feature");
-  if (parts.kind == ModelKind::kXgboost) {
-    if (parts.booster == nullptr)
-      return base::InvalidArgumentError("XGBoost model without booster");
+  const bool trees = parts.kind != ModelKind::kLogistic;
+  const bool linear = parts.kind != ModelKind::kXgboost;
+  if (trees) {
+    if (parts.booster == nullptr) return base::InvalidArgumentError("model without its booster");
     VIGIL_ASSIGN_OR_RETURN(size_t booster_features, parts.booster->NumFeatures());
     if (booster_features != n) {
       return base::InvalidArgumentError(
           fmt::format("the booster has {} features and the model lists {}", booster_features, n));
     }
   } else {
-    if (!parts.logistic) return base::InvalidArgumentError("logistic model without coefficients");
+    parts.booster.reset();
+  }
+  if (linear) {
+    if (!parts.logistic) return base::InvalidArgumentError("model without its coefficients");
     if (parts.logistic->num_features() != n) {
       return base::InvalidArgumentError(
           fmt::format("the logistic model has {} features and the model lists {}",
                       parts.logistic->num_features(), n));
     }
+  } else {
+    parts.logistic.reset();
+  }
+  if (parts.kind == ModelKind::kBlend &&
+      !(parts.xgboost_weight >= 0 && parts.xgboost_weight <= 1)) {
+    return base::InvalidArgumentError("a blend's XGBoost weight must be within [0, 1]");
   }
   return TrainedModel(std::move(parts));
 }
@@ -94,20 +129,35 @@ base::Result<xgb::DMatrix> TrainedModel::ToDMatrix(const features::FeatureMatrix
   return d;
 }
 
+double TrainedModel::xgboost_weight() const {
+  switch (parts_.kind) {
+    case ModelKind::kXgboost:
+      return 1;
+    case ModelKind::kLogistic:
+      return 0;
+    case ModelKind::kBlend:
+      return parts_.xgboost_weight;
+  }
+  return 1;
+}
+
 base::Result<std::vector<double>> TrainedModel::PredictMargin(
     const features::FeatureMatrix& matrix) const {
   if (matrix.num_rows() == 0) return std::vector<double>();
-  if (parts_.kind == ModelKind::kXgboost) {
+  std::vector<double> out(matrix.num_rows(), 0.0);
+  const double w = xgboost_weight();
+  if (parts_.booster) {
     VIGIL_ASSIGN_OR_RETURN(xgb::DMatrix d, ToDMatrix(matrix));
     VIGIL_ASSIGN_OR_RETURN(std::vector<float> m,
                            parts_.booster->Predict(d, xgb::PredictKind::kMargin));
-    return std::vector<double>(m.begin(), m.end());
+    for (size_t r = 0; r < out.size(); ++r) out[r] = w * m[r];
   }
-  VIGIL_ASSIGN_OR_RETURN(std::vector<float> values, AlignColumns(matrix));
-  const size_t cols = parts_.feature_names.size();
-  std::vector<double> out(matrix.num_rows());
-  for (size_t r = 0; r < out.size(); ++r)
-    out[r] = parts_.logistic->Margin(values.data() + r * cols);
+  if (parts_.logistic) {
+    VIGIL_ASSIGN_OR_RETURN(std::vector<float> values, AlignColumns(matrix));
+    const size_t cols = parts_.feature_names.size();
+    for (size_t r = 0; r < out.size(); ++r)
+      out[r] += (1 - w) * parts_.logistic->Margin(values.data() + r * cols);
+  }
   return out;
 }
 
@@ -123,11 +173,24 @@ base::Result<Predictions> TrainedModel::Predict(const features::FeatureMatrix& m
   return p;
 }
 
-base::Result<std::string> TrainedModel::ModelText() const {
-  if (parts_.kind == ModelKind::kXgboost) return parts_.booster->SaveJson();
-  nlohmann::ordered_json j = parts_.logistic->ToJson();
-  j["feature_names"] = parts_.feature_names;
-  return j.dump(1);
+base::Result<std::map<std::string, std::string>> TrainedModel::ModelFiles() const {
+  std::map<std::string, std::string> files;
+  if (parts_.booster) {
+    VIGIL_ASSIGN_OR_RETURN(files[kBoosterFile], parts_.booster->SaveJson());
+  }
+  if (parts_.logistic) {
+    nlohmann::ordered_json j = parts_.logistic->ToJson();
+    j["feature_names"] = parts_.feature_names;
+    files[kLogisticFile] = j.dump(1);
+  }
+  if (parts_.kind == ModelKind::kBlend) {
+    files[kBlendFile] =
+        nlohmann::ordered_json{
+            {"margin", "xgboost_weight * XGBoost margin + (1 - xgboost_weight) * logistic margin"},
+            {"xgboost_weight", parts_.xgboost_weight}}
+            .dump(2);
+  }
+  return files;
 }
 
 nlohmann::ordered_json TrainedModel::ThresholdJson() const {
@@ -143,22 +206,37 @@ nlohmann::ordered_json TrainedModel::ThresholdJson() const {
   return j;
 }
 
-base::Result<TrainedModel> TrainedModel::FromText(ModelKind kind, std::string_view model_text,
-                                                  const nlohmann::json& calibration,
-                                                  const nlohmann::json& threshold,
-                                                  nlohmann::ordered_json training,
-                                                  std::vector<std::string> feature_names) {
+base::Result<TrainedModel> TrainedModel::FromFiles(
+    ModelKind kind, const std::map<std::string, std::string>& model_files,
+    const nlohmann::json& calibration, const nlohmann::json& threshold,
+    nlohmann::ordered_json training, std::vector<std::string> feature_names) {
+  for (const std::string& name : ModelFileNames(kind)) {
+    if (!model_files.contains(name)) {
+      return base::DataLossError(fmt::format("the model's {} is missing", name));
+    }
+  }
   Parts parts;
   parts.kind = kind;
   parts.feature_names = std::move(feature_names);
-  if (kind == ModelKind::kXgboost) {
-    VIGIL_ASSIGN_OR_RETURN(xgb::Booster b, xgb::Booster::FromJson(model_text));
+  if (kind != ModelKind::kLogistic) {
+    VIGIL_ASSIGN_OR_RETURN(xgb::Booster b, xgb::Booster::FromJson(model_files.at(kBoosterFile)));
     parts.booster = std::make_unique<xgb::Booster>(std::move(b));
-  } else {
-    nlohmann::json j = nlohmann::json::parse(model_text, nullptr, /*allow_exceptions=*/false);
+  }
+  if (kind != ModelKind::kXgboost) {
+    nlohmann::json j = nlohmann::json::parse(model_files.at(kLogisticFile), nullptr,
+                                             /*allow_exceptions=*/false);
     if (j.is_discarded()) return base::DataLossError("logistic model is not valid JSON");
     VIGIL_ASSIGN_OR_RETURN(LogisticModel m, LogisticModel::FromJson(j));
     parts.logistic = std::move(m);
+  }
+  if (kind == ModelKind::kBlend) {
+    nlohmann::json j = nlohmann::json::parse(model_files.at(kBlendFile), nullptr,
+                                             /*allow_exceptions=*/false);
+    if (j.is_discarded() || !j.is_object() || !j.contains("xgboost_weight") ||
+        !j.at("xgboost_weight").is_number()) {
+      return base::DataLossError("blend.json has no numeric xgboost_weight");
+    }
+    parts.xgboost_weight = j.at("xgboost_weight").get<double>();
   }
   VIGIL_ASSIGN_OR_RETURN(parts.calibrator, Calibrator::FromJson(calibration));
   try {

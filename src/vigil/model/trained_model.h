@@ -1,6 +1,7 @@
-// TrainedModel: what Train() returns and what the registry stores. A fitted XGBoost booster or
-// logistic regression, the calibrator fitted on its held-out margins, the operating threshold and
-// the training report (cross-validation results and the chosen hyperparameters).
+// TrainedModel: what Train() returns and what the registry stores. A fitted XGBoost booster, a
+// logistic regression, or a blend of the two (margin = w x booster margin + (1 - w) x logistic
+// margin, w chosen by validation), the calibrator fitted on its held-out margins, the operating
+// threshold and the training report (cross-validation results and the chosen hyperparameters).
 //
 // Prediction matches columns by name: the input matrix may order its columns differently or carry
 // extra ones, but every feature the model was trained on must be present (InvalidArgument naming
@@ -12,6 +13,7 @@
 #define VIGIL_MODEL_TRAINED_MODEL_H_
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -28,9 +30,13 @@
 
 namespace vigil::model {
 
-enum class ModelKind { kXgboost, kLogistic };
-std::string_view ModelKindName(ModelKind kind);  // "xgboost", "logistic"
+enum class ModelKind { kXgboost, kLogistic, kBlend };
+std::string_view ModelKindName(ModelKind kind);  // "xgboost", "logistic", "blend"
 std::optional<ModelKind> ParseModelKind(std::string_view name);
+// The files a model of `kind` is stored in (the registry's; TrainedModel::ModelFiles):
+// "model.json" (XGBoost's own JSON model format), "logistic.json", and for a blend both plus
+// "blend.json" (the weight).
+std::vector<std::string> ModelFileNames(ModelKind kind);
 
 struct Predictions {
   std::vector<double> margin;       // uncalibrated log-odds
@@ -40,12 +46,14 @@ struct Predictions {
 
 class TrainedModel {
  public:
-  // The pieces a model is made of. `booster` is set for kXgboost, `logistic` for kLogistic.
+  // The pieces a model is made of. `booster` is set for kXgboost, `logistic` for kLogistic, both
+  // for kBlend.
   struct Parts {
     ModelKind kind = ModelKind::kXgboost;
     std::vector<std::string> feature_names;
     std::unique_ptr<xgb::Booster> booster;
     std::optional<LogisticModel> logistic;
+    double xgboost_weight = 1;  // kBlend: the booster's share of the margin, in [0, 1]
     Calibrator calibrator;
     ThresholdRule rule;            // row_utility is not kept: it belongs to the task's rows
     bool per_row_utility = false;  // kMaxUtility chose the threshold with per-row utilities
@@ -63,9 +71,11 @@ class TrainedModel {
   const ThresholdRule& threshold_rule() const { return parts_.rule; }
   const OperatingPoint& operating_point() const { return parts_.operating_point; }
   const nlohmann::ordered_json& training_report() const { return parts_.training; }
-  // Null for the other kind. Explanations use these (explain module).
+  // Null for the other kind (a blend has both). Explanations use these (explain module).
   const xgb::Booster* booster() const { return parts_.booster.get(); }
   const LogisticModel* logistic() const { return parts_.logistic ? &*parts_.logistic : nullptr; }
+  // The booster's share of the margin: 1 for kXgboost, 0 for kLogistic, w for kBlend.
+  double xgboost_weight() const;
 
   // One entry per row of `matrix`.
   base::Result<Predictions> Predict(const features::FeatureMatrix& matrix) const;
@@ -76,15 +86,17 @@ class TrainedModel {
   // An XGBoost matrix of `matrix`'s rows in the model's column order, feature names set.
   base::Result<xgb::DMatrix> ToDMatrix(const features::FeatureMatrix& matrix) const;
 
-  // Serialization (the registry's files). The model text is XGBoost's own JSON model format for
-  // kXgboost and vigil's logistic JSON (logistic.h) for kLogistic.
-  base::Result<std::string> ModelText() const;
+  // Serialization (the registry's files), by file name (ModelFileNames): XGBoost's own JSON model
+  // format, vigil's logistic JSON (logistic.h), the blend's weight.
+  base::Result<std::map<std::string, std::string>> ModelFiles() const;
   nlohmann::ordered_json ThresholdJson() const;
-  static base::Result<TrainedModel> FromText(ModelKind kind, std::string_view model_text,
-                                             const nlohmann::json& calibration,
-                                             const nlohmann::json& threshold,
-                                             nlohmann::ordered_json training,
-                                             std::vector<std::string> feature_names);
+  // DataLoss when a file of ModelFileNames(kind) is missing from `model_files` or unreadable.
+  static base::Result<TrainedModel> FromFiles(ModelKind kind,
+                                              const std::map<std::string, std::string>& model_files,
+                                              const nlohmann::json& calibration,
+                                              const nlohmann::json& threshold,
+                                              nlohmann::ordered_json training,
+                                              std::vector<std::string> feature_names);
 
  private:
   explicit TrainedModel(Parts parts) : parts_(std::move(parts)) {}

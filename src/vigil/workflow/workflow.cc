@@ -342,13 +342,24 @@ Result<report::ShapSummary> ShapOf(const model::TrainedModel& model, const Featu
 
 std::string ModelType(const model::TrainedModel& model) {
   const std::string calibration(model::CalibrationMethodName(model.calibrator().method()));
-  return model.kind() == model::ModelKind::kXgboost
-             ? fmt::format("Gradient-boosted trees (XGBoost {}), {} calibration",
-                           model::xgb::LibraryVersion(), calibration)
-             : fmt::format(
-                   "L2 logistic regression on standardized features with missingness "
-                   "indicators, {} calibration",
-                   calibration);
+  switch (model.kind()) {
+    case model::ModelKind::kXgboost:
+      return fmt::format("Gradient-boosted trees (XGBoost {}), {} calibration",
+                         model::xgb::LibraryVersion(), calibration);
+    case model::ModelKind::kLogistic:
+      return fmt::format(
+          "L2 logistic regression on standardized features with missingness indicators, {} "
+          "calibration",
+          calibration);
+    case model::ModelKind::kBlend:
+      break;
+  }
+  return fmt::format(
+      "Blend of gradient-boosted trees (XGBoost {}) and L2 logistic regression on standardized "
+      "features with missingness indicators: log-odds {:.2f} x trees + {:.2f} x logistic, weight "
+      "chosen by cross-validation; {} calibration",
+      model::xgb::LibraryVersion(), model.xgboost_weight(), 1 - model.xgboost_weight(),
+      calibration);
 }
 
 std::string ThresholdText(const model::TrainedModel& model) {
@@ -453,9 +464,10 @@ Result<model::XgboostParams> ParseXgboostParams(std::string_view json_text) {
     return base::InvalidArgumentError("hyperparameters: expected a JSON object");
   }
   if (j.contains("hyperparameters") && j.contains("model")) {  // a model folder's file
-    if (j["model"] != "xgboost" || !j["hyperparameters"].is_object()) {
+    // A blend's file names its XGBoost part's hyperparameters.
+    if ((j["model"] != "xgboost" && j["model"] != "blend") || !j["hyperparameters"].is_object()) {
       return base::InvalidArgumentError(
-          "hyperparameters: the file is not an XGBoost model's hyperparameters.json");
+          "hyperparameters: the file is not an XGBoost or blend model's hyperparameters.json");
     }
     j = nlohmann::json(j["hyperparameters"]);
   }
@@ -637,12 +649,8 @@ Result<EvaluateResult> EvaluateModel(const model::StoredModel& stored, store::St
   VIGIL_ASSIGN_OR_RETURN(result.evaluation,
                          EvaluateRows(stored.model, spec, context, m, request.bootstrap,
                                       request.seed, request.threads));
-  if (stored.model.kind() == model::ModelKind::kXgboost ||
-      stored.model.kind() == model::ModelKind::kLogistic) {
-    Say(request.progress, "explain: SHAP summary");
-    auto shap = ShapOf(stored.model, m);
-    if (shap.ok()) result.shap = std::move(*shap);
-  }
+  Say(request.progress, "explain: SHAP summary");
+  if (auto shap = ShapOf(stored.model, m); shap.ok()) result.shap = std::move(*shap);
   result.seconds_evaluate = Seconds(start);
   result.card = CardFor(stored, spec, x.cohort, store, result.rows);
   if (request.include_training_patients && result.rows.rows_training_patients == 0 &&
