@@ -30,6 +30,11 @@ nlohmann::ordered_json Hyperparameters(const nlohmann::ordered_json& training) {
   }
   if (training.contains("held_out"))
     h["calibration"] = training["held_out"].value("calibration", "");
+  // A blend: its logistic part and the mix ("hyperparameters" stays the XGBoost part's).
+  if (training.contains("logistic") && training["logistic"].contains("hyperparameters"))
+    h["logistic_hyperparameters"] = training["logistic"]["hyperparameters"];
+  if (training.contains("blend"))
+    h["xgboost_weight"] = training["blend"].value("xgboost_weight", 1.0);
   return h;
 }
 

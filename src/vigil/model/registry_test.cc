@@ -96,6 +96,18 @@ TEST_F(RegistryTest, SaveLoadRoundTripGivesIdenticalPredictions) {
     EXPECT_EQ(loaded->metadata.feature_definitions["window"], "6h");
     EXPECT_EQ(loaded->metadata.fingerprint.sha256, Metadata().fingerprint.sha256);
     EXPECT_EQ(loaded->metadata.intended_use, "Adult ward patients, hourly.");
+    for (const std::string& file : ModelFileNames(model->kind()))
+      EXPECT_TRUE(fs::exists(saved->dir / file)) << file;
+    if (model->kind() == ModelKind::kBlend) {
+      // hyperparameters.json names the blend's logistic part and weight beside the XGBoost part's.
+      auto text = base::ReadFile(saved->dir / "hyperparameters.json");
+      ASSERT_TRUE(text.ok());
+      const auto h = nlohmann::json::parse(*text);
+      EXPECT_EQ(h["model"], "blend");
+      EXPECT_EQ(h["xgboost_weight"].get<double>(), model->xgboost_weight());
+      EXPECT_EQ(h["logistic_hyperparameters"]["l2"].get<double>(), 1e-2);
+      EXPECT_TRUE(h["hyperparameters"].contains("max_depth"));
+    }
   }
 }
 

@@ -313,6 +313,18 @@ base::Result<std::vector<double>> BlendWithLogistic(const features::FeatureMatri
   return best;
 }
 
+nlohmann::ordered_json CandidatesJson(const std::vector<CandidateResult>& candidates) {
+  auto out = nlohmann::ordered_json::array();
+  for (const auto& c : candidates) {
+    nlohmann::ordered_json cj = {{"hyperparameters", c.hyperparameters},
+                                 {"mean_auroc", c.mean_auroc},
+                                 {"fold_auroc", c.fold_auroc}};
+    if (!c.fold_rounds.empty()) cj["fold_rounds"] = c.fold_rounds;
+    out.push_back(std::move(cj));
+  }
+  return out;
+}
+
 }  // namespace
 
 nlohmann::ordered_json XgboostParams::ToJson() const {
@@ -367,14 +379,7 @@ nlohmann::ordered_json TrainingReport::ToJson() const {
   j["positives"] = positives;
   j["class_weighting"] = class_weighting;
   j["positive_weight"] = positive_weight;
-  auto& cands = j["candidates"] = nlohmann::ordered_json::array();
-  for (const auto& c : candidates) {
-    nlohmann::ordered_json cj = {{"hyperparameters", c.hyperparameters},
-                                 {"mean_auroc", c.mean_auroc},
-                                 {"fold_auroc", c.fold_auroc}};
-    if (!c.fold_rounds.empty()) cj["fold_rounds"] = c.fold_rounds;
-    cands.push_back(std::move(cj));
-  }
+  j["candidates"] = CandidatesJson(candidates);
   j["chosen"] = chosen;
   j["hyperparameters"] =
       candidates.empty() ? nlohmann::ordered_json() : candidates[chosen].hyperparameters;
@@ -382,12 +387,7 @@ nlohmann::ordered_json TrainingReport::ToJson() const {
   if (model == "blend") {
     auto& lj = j["logistic"] = nlohmann::ordered_json::object();
     lj["class_weighting"] = logistic_class_weighting;
-    auto& lc = lj["candidates"] = nlohmann::ordered_json::array();
-    for (const auto& c : logistic_candidates) {
-      lc.push_back({{"hyperparameters", c.hyperparameters},
-                    {"mean_auroc", c.mean_auroc},
-                    {"fold_auroc", c.fold_auroc}});
-    }
+    lj["candidates"] = CandidatesJson(logistic_candidates);
     lj["chosen"] = logistic_chosen;
     lj["hyperparameters"] = logistic_candidates.empty()
                                 ? nlohmann::ordered_json()
