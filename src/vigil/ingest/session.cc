@@ -233,8 +233,22 @@ Status IngestSession::EndFile(const fs::path& path, const std::string& sha256) {
 }
 
 Status IngestSession::Flush() {
-  if (!options_.background_writes || writers_.size() >= kMaxQueuedWrites) {
+  if (!options_.background_writes) {
     VIGIL_RETURN_IF_ERROR(Sync());
+  } else if (!writers_.empty()) {
+    // Writers whose turn is over are joined; a failed write fails this flush; with the queue
+    // full, the caller waits for the oldest write only.
+    size_t done = 0;
+    bool failed = false;
+    {
+      std::lock_guard lock(write_mu_);
+      done = static_cast<size_t>(writes_done_ - (writes_started_ - writers_.size()));
+      failed = !writer_status_.ok();
+    }
+    if (failed) return Sync();
+    if (done == 0 && writers_.size() >= kMaxQueuedWrites) done = 1;
+    for (size_t i = 0; i < done; ++i) writers_[i].join();
+    writers_.erase(writers_.begin(), writers_.begin() + static_cast<std::ptrdiff_t>(done));
   }
   if (pending_.files.empty() && pending_.size() == 0) return Status::Ok();
   const size_t events = std::exchange(pending_events_, 0);

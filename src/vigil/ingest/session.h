@@ -157,7 +157,9 @@ class IngestSession {
   std::thread discard_;
   // Background writes (SessionOptions::background_writes): one thread per flushed group, each
   // waiting for its turn (its ticket), so groups reach the store in the order they were flushed
-  // while the caller reads on. At most kMaxQueuedWrites are outstanding; Sync joins them all.
+  // while the caller reads on. At most kMaxQueuedWrites are outstanding (Flush then waits for the
+  // oldest); Sync joins them all. writers_ holds the threads of tickets writes_started_ -
+  // writers_.size() .. writes_started_ - 1, in order.
   static constexpr size_t kMaxQueuedWrites = 3;
   std::vector<std::thread> writers_;
   uint64_t writes_started_ = 0;  // tickets handed out (the caller's thread)
