@@ -196,20 +196,33 @@ store::Batch ToyPart(const std::string& id, int first_hour, int n) {
   return std::move(out.batch);
 }
 
+// A new store in `dir` and a run whose every file is written on a writer thread when it ends.
+void StartBackgroundRun(const std::filesystem::path& dir, int64_t files, size_t commit_events,
+                        std::unique_ptr<store::Store>& store,
+                        std::unique_ptr<IngestSession>& session) {
+  auto opened = store::Store::Open(dir / "s.duckdb", store::Store::Mode::kReadWrite);
+  ASSERT_TRUE(opened.ok());
+  store = std::move(*opened);
+  SessionOptions options;
+  options.background_writes = true;
+  options.background_flush_records = 1;  // every file is flushed when it ends
+  options.commit_events = commit_events;
+  auto started = IngestSession::Start(*store, "toy", "", files, options);
+  ASSERT_TRUE(started.ok());
+  session = std::move(*started);
+}
+
 // SessionOptions::background_writes: files and parts are written on the session's writer thread
 // while the caller goes on; Sync hands the store back; a file in parts is still one transaction;
 // every row arrives once and the run's counts are the sum of its files'.
 TEST(IngestSessionTest, BackgroundWritesStoreEverythingOnceInOrder) {
   testing::TempDir dir;
-  auto store = store::Store::Open(dir.path() / "s.duckdb", store::Store::Mode::kReadWrite);
-  ASSERT_TRUE(store.ok());
-  SessionOptions options;
-  options.background_writes = true;
-  options.background_flush_records = 1;  // every file is flushed when it ends
-  options.commit_events = 3;             // a part of 4 events opens the file's transaction
-  auto session = IngestSession::Start(**store, "toy", "", 3, options);
-  ASSERT_TRUE(session.ok());
-  IngestSession& ses = **session;
+  std::unique_ptr<store::Store> store;
+  std::unique_ptr<IngestSession> session;
+  // A part of 4 events opens the file's transaction.
+  StartBackgroundRun(dir.path(), 3, /*commit_events=*/3, store, session);
+  ASSERT_NE(session, nullptr);
+  IngestSession& ses = *session;
 
   ASSERT_TRUE(ses.AddPart(ToyPart("a", 0, 2), 10).ok());
   ASSERT_TRUE(ses.EndFile(dir.path() / "a.txt", "hash-a").ok());
@@ -217,15 +230,15 @@ TEST(IngestSessionTest, BackgroundWritesStoreEverythingOnceInOrder) {
   ASSERT_TRUE(ses.AddPart(ToyPart("b", 0, 4), 10).ok());
   ASSERT_TRUE(ses.AddPart(ToyPart("b", 4, 4), 10).ok());
   ASSERT_TRUE(ses.Sync().ok());
-  EXPECT_TRUE((*store)->in_transaction());
+  EXPECT_TRUE(store->in_transaction());
   ASSERT_TRUE(ses.AddPart(ToyPart("b", 8, 1), 10).ok());
   ASSERT_TRUE(ses.EndFile(dir.path() / "b.txt", "hash-b").ok());
-  EXPECT_FALSE((*store)->in_transaction());
+  EXPECT_FALSE(store->in_transaction());
   ASSERT_TRUE(ses.AddPart(ToyPart("c", 0, 5), 10).ok());
   ASSERT_TRUE(ses.EndFile(dir.path() / "c.txt", "hash-c").ok());
   // The store is the caller's after Sync: a and b are committed; c may still be in flight.
   ASSERT_TRUE(ses.Sync().ok());
-  auto rows = (*store)->QueryText(
+  auto rows = store->QueryText(
       "SELECT stay_id, count(*), sum(numeric_value)::BIGINT FROM events GROUP BY 1 ORDER BY 1");
   ASSERT_TRUE(rows.ok()) << rows.status().ToString();
   EXPECT_EQ(*rows, (std::vector<std::vector<std::string>>{
@@ -236,7 +249,7 @@ TEST(IngestSessionTest, BackgroundWritesStoreEverythingOnceInOrder) {
   EXPECT_EQ(run->files_ingested, 3);
   EXPECT_EQ(run->counts.records_in, 16);
   EXPECT_EQ(run->counts.stored, 16);
-  auto files = (*store)->QueryText("SELECT count(*) FROM ingest_files");
+  auto files = store->QueryText("SELECT count(*) FROM ingest_files");
   ASSERT_TRUE(files.ok());
   EXPECT_EQ((*files)[0][0], "3");
 }
@@ -246,15 +259,12 @@ TEST(IngestSessionTest, BackgroundWritesStoreEverythingOnceInOrder) {
 // file before it, so only the last file's row may remain.
 TEST(IngestSessionTest, QueuedBackgroundWritesKeepTheirOrder) {
   testing::TempDir dir;
-  auto store = store::Store::Open(dir.path() / "s.duckdb", store::Store::Mode::kReadWrite);
-  ASSERT_TRUE(store.ok());
-  SessionOptions options;
-  options.background_writes = true;
-  options.background_flush_records = 1;  // every file is flushed when it ends
   constexpr int kFiles = 12;
-  auto session = IngestSession::Start(**store, "toy", "", kFiles, options);
-  ASSERT_TRUE(session.ok());
-  IngestSession& ses = **session;
+  std::unique_ptr<store::Store> store;
+  std::unique_ptr<IngestSession> session;
+  StartBackgroundRun(dir.path(), kFiles, SessionOptions().commit_events, store, session);
+  ASSERT_NE(session, nullptr);
+  IngestSession& ses = *session;
   for (int k = 0; k < kFiles; ++k) {
     store::Batch part = ToyPart("x", k, 1);  // one event, hour k, value k, source "x.txt"
     part.replace_sources = {"x.txt"};
@@ -265,7 +275,7 @@ TEST(IngestSessionTest, QueuedBackgroundWritesKeepTheirOrder) {
   ASSERT_TRUE(run.ok()) << run.status().ToString();
   EXPECT_EQ(run->files_ingested, kFiles);
   EXPECT_EQ(run->counts.stored, kFiles);
-  auto rows = (*store)->QueryText("SELECT count(*), max(numeric_value)::BIGINT FROM events");
+  auto rows = store->QueryText("SELECT count(*), max(numeric_value)::BIGINT FROM events");
   ASSERT_TRUE(rows.ok()) << rows.status().ToString();
   EXPECT_EQ(*rows, (std::vector<std::vector<std::string>>{{"1", std::to_string(kFiles - 1)}}));
 }
