@@ -70,6 +70,15 @@ void ModelSection(const TrainedModel& model, std::string& out) {
   }
   if (t.contains("final_rounds"))
     out += fmt::format("- Boosting rounds: {}\n", Number(t["final_rounds"]));
+  if (model.kind() == ModelKind::kBlend && t.contains("logistic")) {
+    out += fmt::format(
+        "- Blend: log-odds {:.2f} x the trees above + {:.2f} x an L2 logistic regression on "
+        "standardized features with missingness indicators (`{}`, class weighting {}); the weight "
+        "was chosen by the same cross-validation\n",
+        model.xgboost_weight(), 1 - model.xgboost_weight(),
+        t["logistic"].value("hyperparameters", nlohmann::ordered_json::object()).dump(),
+        t["logistic"].value("class_weighting", "?"));
+  }
   out +=
       fmt::format("- Class weighting: {} (positive weight {})\n", t.value("class_weighting", "?"),
                   Number(t.value("positive_weight", nlohmann::ordered_json())));

@@ -1,5 +1,6 @@
 #include "vigil/model/registry.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
@@ -107,6 +108,11 @@ TEST_F(RegistryTest, SaveLoadRoundTripGivesIdenticalPredictions) {
       EXPECT_EQ(h["xgboost_weight"].get<double>(), model->xgboost_weight());
       EXPECT_EQ(h["logistic_hyperparameters"]["l2"].get<double>(), 1e-2);
       EXPECT_TRUE(h["hyperparameters"].contains("max_depth"));
+      auto card = base::ReadFile(saved->dir / "MODEL_CARD.md");
+      ASSERT_TRUE(card.ok());
+      EXPECT_NE(card->find(fmt::format("- Blend: log-odds {:.2f} x the trees above",
+                                       model->xgboost_weight())),
+                std::string::npos);
     }
   }
 }
