@@ -20,12 +20,17 @@
 #include <nlohmann/json.hpp>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "vigil/base/status.h"
 #include "vigil/features/matrix.h"
 
 namespace vigil::model {
+
+// What the model is, in words for reports and model cards.
+inline constexpr std::string_view kLogisticDescription =
+    "L2 logistic regression on standardized features with missingness indicators";
 
 struct LogisticOptions {
   double l2 = 1e-2;  // penalty on the standardized coefficients (per unit of mean loss)

@@ -72,10 +72,9 @@ void ModelSection(const TrainedModel& model, std::string& out) {
     out += fmt::format("- Boosting rounds: {}\n", Number(t["final_rounds"]));
   if (model.kind() == ModelKind::kBlend && t.contains("logistic")) {
     out += fmt::format(
-        "- Blend: log-odds {:.2f} x the trees above + {:.2f} x an L2 logistic regression on "
-        "standardized features with missingness indicators (`{}`, class weighting {}); the weight "
-        "was chosen by the same cross-validation\n",
-        model.xgboost_weight(), 1 - model.xgboost_weight(),
+        "- Blend: log-odds {:.2f} x the trees above + {:.2f} x an {} (`{}`, class weighting {}); "
+        "the weight was chosen by the same cross-validation\n",
+        model.xgboost_weight(), 1 - model.xgboost_weight(), kLogisticDescription,
         t["logistic"].value("hyperparameters", nlohmann::ordered_json::object()).dump(),
         t["logistic"].value("class_weighting", "?"));
   }

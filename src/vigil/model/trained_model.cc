@@ -84,6 +84,8 @@ base::Result<TrainedModel> TrainedModel::Assemble(Parts parts) {
       !(parts.xgboost_weight >= 0 && parts.xgboost_weight <= 1)) {
     return base::InvalidArgumentError("a blend's XGBoost weight must be within [0, 1]");
   }
+  if (!trees) parts.xgboost_weight = 0;
+  if (!linear) parts.xgboost_weight = 1;
   return TrainedModel(std::move(parts));
 }
 
@@ -127,18 +129,6 @@ base::Result<xgb::DMatrix> TrainedModel::ToDMatrix(const features::FeatureMatrix
                                                  parts_.feature_names.size(), parts_.num_threads));
   VIGIL_RETURN_IF_ERROR(d.SetFeatureNames(parts_.feature_names));
   return d;
-}
-
-double TrainedModel::xgboost_weight() const {
-  switch (parts_.kind) {
-    case ModelKind::kXgboost:
-      return 1;
-    case ModelKind::kLogistic:
-      return 0;
-    case ModelKind::kBlend:
-      return parts_.xgboost_weight;
-  }
-  return 1;
 }
 
 base::Result<std::vector<double>> TrainedModel::PredictMargin(

@@ -53,7 +53,9 @@ class TrainedModel {
     std::vector<std::string> feature_names;
     std::unique_ptr<xgb::Booster> booster;
     std::optional<LogisticModel> logistic;
-    double xgboost_weight = 1;  // kBlend: the booster's share of the margin, in [0, 1]
+    // kBlend: the booster's share of the margin, in [0, 1]; Assemble sets 1 for kXgboost and 0
+    // for kLogistic.
+    double xgboost_weight = 1;
     Calibrator calibrator;
     ThresholdRule rule;            // row_utility is not kept: it belongs to the task's rows
     bool per_row_utility = false;  // kMaxUtility chose the threshold with per-row utilities
@@ -75,7 +77,7 @@ class TrainedModel {
   const xgb::Booster* booster() const { return parts_.booster.get(); }
   const LogisticModel* logistic() const { return parts_.logistic ? &*parts_.logistic : nullptr; }
   // The booster's share of the margin: 1 for kXgboost, 0 for kLogistic, w for kBlend.
-  double xgboost_weight() const;
+  double xgboost_weight() const { return parts_.xgboost_weight; }
 
   // One entry per row of `matrix`.
   base::Result<Predictions> Predict(const features::FeatureMatrix& matrix) const;

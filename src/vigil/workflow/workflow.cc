@@ -347,19 +347,15 @@ std::string ModelType(const model::TrainedModel& model) {
       return fmt::format("Gradient-boosted trees (XGBoost {}), {} calibration",
                          model::xgb::LibraryVersion(), calibration);
     case model::ModelKind::kLogistic:
-      return fmt::format(
-          "L2 logistic regression on standardized features with missingness indicators, {} "
-          "calibration",
-          calibration);
+      return fmt::format("{}, {} calibration", model::kLogisticDescription, calibration);
     case model::ModelKind::kBlend:
       break;
   }
   return fmt::format(
-      "Blend of gradient-boosted trees (XGBoost {}) and L2 logistic regression on standardized "
-      "features with missingness indicators: log-odds {:.2f} x trees + {:.2f} x logistic, weight "
-      "chosen by cross-validation; {} calibration",
-      model::xgb::LibraryVersion(), model.xgboost_weight(), 1 - model.xgboost_weight(),
-      calibration);
+      "Blend of gradient-boosted trees (XGBoost {}) and {}: log-odds {:.2f} x trees + {:.2f} x "
+      "logistic, weight chosen by cross-validation; {} calibration",
+      model::xgb::LibraryVersion(), model::kLogisticDescription, model.xgboost_weight(),
+      1 - model.xgboost_weight(), calibration);
 }
 
 std::string ThresholdText(const model::TrainedModel& model) {
