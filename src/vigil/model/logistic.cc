@@ -18,6 +18,38 @@ constexpr int kMaxHalvings = 40;
 constexpr double kMinScale = 1e-12;
 // Keeps the (unpenalized) intercept's Hessian entry positive definite in degenerate cases.
 constexpr double kInterceptRidge = 1e-12;
+// Training rows whose Hessian terms are gathered together (LogisticFitter::Accumulate).
+constexpr size_t kBlockRows = 64;
+
+// hessian[a][b] += sum over the block's rows k of hz[k][a] * z[k][b], for b >= a (the upper
+// triangle). Four rows at a time, so each Hessian entry is loaded and stored once per four rows.
+// Compiled twice, with AVX2 where the processor has it; every entry still sees the same additions
+// in the same order (no fused multiply-add), so both versions give the same bits.
+__attribute__((target_clones("avx2", "default"))) void AddBlockHessian(const double* z,
+                                                                       const double* hz,
+                                                                       size_t rows, size_t q,
+                                                                       double* hessian) {
+  for (size_t a = 0; a < q; ++a) {
+    double* hrow = hessian + a * q;
+    size_t k = 0;
+    for (; k + 4 <= rows; k += 4) {
+      const double h0 = hz[k * q + a], h1 = hz[(k + 1) * q + a];
+      const double h2 = hz[(k + 2) * q + a], h3 = hz[(k + 3) * q + a];
+      const double* z0 = z + k * q;
+      const double* z1 = z0 + q;
+      const double* z2 = z1 + q;
+      const double* z3 = z2 + q;
+      for (size_t b = a; b < q; ++b) {
+        hrow[b] += (h0 * z0[b] + h1 * z1[b]) + (h2 * z2[b] + h3 * z3[b]);
+      }
+    }
+    for (; k < rows; ++k) {
+      const double hk = hz[k * q + a];
+      const double* zk = z + k * q;
+      for (size_t b = a; b < q; ++b) hrow[b] += hk * zk[b];
+    }
+  }
+}
 
 double Softplus(double x) { return x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x)); }
 
@@ -45,7 +77,7 @@ class LogisticFitter {
   };
 
   void Standardize();
-  void Design(const float* row, std::vector<double>& z) const;
+  void Design(const float* row, double* z) const;  // writes 1 + terms_.size() values
   // Weighted sums over rows [begin, end); the Hessian only when `hessian` is set.
   void Accumulate(size_t begin, size_t end, const std::vector<double>& theta, bool hessian,
                   Sums& out) const;
@@ -93,7 +125,7 @@ void LogisticFitter::Standardize() {
   }
 }
 
-void LogisticFitter::Design(const float* row, std::vector<double>& z) const {
+void LogisticFitter::Design(const float* row, double* z) const {
   z[0] = 1.0;
   for (size_t t = 0; t < terms_.size(); ++t) {
     const auto& c = model_.columns_[terms_[t].column];
@@ -112,24 +144,33 @@ void LogisticFitter::Accumulate(size_t begin, size_t end, const std::vector<doub
   out.loss = 0;
   out.gradient.assign(q, 0.0);
   if (hessian) out.hessian.assign(q * q, 0.0);
-  std::vector<double> z(q);
-  for (size_t i = begin; i < end; ++i) {
-    Design(m_.row(rows_[i]), z);
-    double eta = 0;
-    for (size_t a = 0; a < q; ++a) eta += theta[a] * z[a];
-    const double y = m_.labels[rows_[i]] > 0.5f ? 1.0 : 0.0;
-    const double w = weights_[i];
-    out.loss += w * (Softplus(eta) - y * eta);
-    const double p = 1.0 / (1.0 + std::exp(-eta));
-    const double g = w * (p - y);
-    for (size_t a = 0; a < q; ++a) out.gradient[a] += g * z[a];
-    if (!hessian) continue;
-    const double h = w * p * (1 - p);
-    for (size_t a = 0; a < q; ++a) {
-      const double hz = h * z[a];
-      double* hrow = out.hessian.data() + a * q;
-      for (size_t b = a; b < q; ++b) hrow[b] += hz * z[b];
+  // Rows are taken kBlockRows at a time: their design vectors (z) and weighted ones (h z) are kept,
+  // and each Hessian row a then gathers sum_k h_k z_ka z_kb over the block in one pass while it
+  // stays in cache. Adding row by row instead streamed the whole q x q Hessian through memory once
+  // per training row, which made the fit memory-bound (bench/bench_logistic.sh).
+  std::vector<double> z(kBlockRows * q);   // row k of the block at z[k * q]
+  std::vector<double> hz(kBlockRows * q);  // h_k z_k, the same layout
+  for (size_t start = begin; start < end; start += kBlockRows) {
+    const size_t rows = std::min(kBlockRows, end - start);
+    for (size_t k = 0; k < rows; ++k) {
+      const size_t i = start + k;
+      double* zk = z.data() + k * q;
+      Design(m_.row(rows_[i]), zk);
+      double eta = 0;
+      for (size_t a = 0; a < q; ++a) eta += theta[a] * zk[a];
+      const double y = m_.labels[rows_[i]] > 0.5f ? 1.0 : 0.0;
+      const double w = weights_[i];
+      out.loss += w * (Softplus(eta) - y * eta);
+      const double p = 1.0 / (1.0 + std::exp(-eta));
+      const double g = w * (p - y);
+      for (size_t a = 0; a < q; ++a) out.gradient[a] += g * zk[a];
+      if (!hessian) continue;
+      const double h = w * p * (1 - p);
+      double* hzk = hz.data() + k * q;
+      for (size_t a = 0; a < q; ++a) hzk[a] = h * zk[a];
     }
+    if (!hessian) continue;
+    AddBlockHessian(z.data(), hz.data(), rows, q, out.hessian.data());
   }
 }
 

@@ -54,6 +54,36 @@ TEST(LogisticTest, PenaltyShrinksCoefficients) {
   EXPECT_LT(std::abs(b->coefficient(0)), 0.5 * std::abs(a->coefficient(0)));
 }
 
+TEST(LogisticTest, WeightTwoEqualsTheRowTwice) {
+  // The objective is a weighted mean, so rows of weight 2 and the same rows listed twice with
+  // weight 1 have one optimum. Row counts that are not multiples of the fit's row blocks (64) or
+  // of its four-row steps, split unevenly over threads, check that every row is summed once.
+  testing::SyntheticSpec spec;
+  spec.subjects = 203;
+  spec.rows_per_subject = 1;
+  spec.missing_rate = 0.3;
+  auto data = testing::MakeSynthetic(spec);
+  const auto once = AllRows(data.matrix);
+  std::vector<size_t> twice;
+  for (size_t r : once) twice.insert(twice.end(), {r, r});
+  LogisticOptions o;
+  o.l2 = 1e-3;
+  o.num_threads = 3;
+  auto a = LogisticModel::Fit(data.matrix, once, std::vector<float>(once.size(), 2.0f), o);
+  o.num_threads = 2;
+  auto b = LogisticModel::Fit(data.matrix, twice, std::vector<float>(twice.size(), 1.0f), o);
+  ASSERT_TRUE(a.ok() && b.ok());
+  ASSERT_TRUE(a->converged() && b->converged());
+  for (size_t r : once) {
+    EXPECT_NEAR(a->Margin(data.matrix.row(r)), b->Margin(data.matrix.row(r)), 1e-6) << r;
+  }
+  // and a fit without the last row differs (the check can fail)
+  auto c = LogisticModel::Fit(data.matrix, std::span(once).first(once.size() - 1),
+                              std::vector<float>(once.size() - 1, 2.0f), o);
+  ASSERT_TRUE(c.ok());
+  EXPECT_GT(std::abs(a->intercept() - c->intercept()), 1e-6);
+}
+
 TEST(LogisticTest, MissingnessIndicatorCarriesSignal) {
   // Feature 1 is missing exactly when the outcome is likely: only its indicator can learn that.
   features::FeatureMatrix m;
