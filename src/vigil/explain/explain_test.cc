@@ -143,9 +143,11 @@ TEST_F(ExplainTest, LogisticContributionsAreCoefficientTimesStandardizedDeviatio
   ASSERT_TRUE(c.ok());
   const auto& x = data_->matrix;
   for (size_t r = 0; r < 20; ++r) {
-    const auto& col = json["columns"][0];  // f0 is never missing
-    const double expected = col["coefficient"].get<double>() *
-                            (x.at(r, 0) - col["mean"].get<double>()) / col["scale"].get<double>();
+    const auto& col = json["columns"][0];  // f0 is never missing; clipped to its percentiles
+    const double value =
+        std::clamp<double>(x.at(r, 0), col["lower"].get<double>(), col["upper"].get<double>());
+    const double expected = col["coefficient"].get<double>() * (value - col["mean"].get<double>()) /
+                            col["scale"].get<double>();
     EXPECT_NEAR(c->at(r, 0), expected, 1e-5);
     EXPECT_NEAR(c->bias(r), logistic->intercept(), 1e-6);
   }

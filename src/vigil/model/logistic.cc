@@ -93,30 +93,51 @@ class LogisticFitter {
   double total_weight_ = 0;
 };
 
+// The q-quantile of `values` (0 <= q <= 1), interpolated linearly between order statistics;
+// reorders `values`.
+double Quantile(std::vector<float>& values, double q) {
+  const double pos = q * static_cast<double>(values.size() - 1);
+  const size_t lo = static_cast<size_t>(pos);
+  std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(lo), values.end());
+  const double a = values[lo];
+  if (lo + 1 >= values.size()) return a;
+  const double b =
+      *std::min_element(values.begin() + static_cast<std::ptrdiff_t>(lo) + 1, values.end());
+  return a + (pos - static_cast<double>(lo)) * (b - a);
+}
+
 void LogisticFitter::Standardize() {
   const size_t cols = m_.num_cols();
   model_.columns_.assign(cols, {});
+  std::vector<float> present;
+  present.reserve(rows_.size());
   for (size_t j = 0; j < cols; ++j) {
-    double sum = 0, sum_sq = 0;
-    size_t present = 0;
+    present.clear();
     for (size_t r : rows_) {
       const float v = m_.at(r, j);
-      if (std::isnan(v)) continue;
-      sum += v;
-      ++present;
-    }
-    const double mean = present > 0 ? sum / static_cast<double>(present) : 0.0;
-    for (size_t r : rows_) {
-      const float v = m_.at(r, j);
-      if (!std::isnan(v)) sum_sq += (v - mean) * (v - mean);
+      if (!std::isnan(v)) present.push_back(v);
     }
     auto& c = model_.columns_[j];
+    if (options_.clip_quantile > 0 && !present.empty()) {
+      const double lower = Quantile(present, options_.clip_quantile);
+      const double upper = Quantile(present, 1 - options_.clip_quantile);
+      if (lower < upper) {  // a column clipping would make constant keeps its values
+        c.lower = lower;
+        c.upper = upper;
+      }
+    }
+    double sum = 0, sum_sq = 0;
+    for (float v : present) sum += c.Clip(v);
+    const double mean = present.empty() ? 0.0 : sum / static_cast<double>(present.size());
+    for (float v : present) sum_sq += (c.Clip(v) - mean) * (c.Clip(v) - mean);
     c.mean = mean;
-    const double sd = present > 0 ? std::sqrt(sum_sq / static_cast<double>(present)) : 0.0;
+    const double sd =
+        present.empty() ? 0.0 : std::sqrt(sum_sq / static_cast<double>(present.size()));
     c.scale = sd > kMinScale ? sd : 1.0;
     if (sd > kMinScale) terms_.push_back({j, false});
-    if (present > 0 && present < rows_.size()) {
-      const double p = 1.0 - static_cast<double>(present) / static_cast<double>(rows_.size());
+    if (!present.empty() && present.size() < rows_.size()) {
+      const double p =
+          1.0 - static_cast<double>(present.size()) / static_cast<double>(rows_.size());
       c.indicator = true;
       c.indicator_mean = p;
       c.indicator_scale = std::sqrt(p * (1 - p));
@@ -133,7 +154,7 @@ void LogisticFitter::Design(const float* row, double* z) const {
     if (terms_[t].indicator) {
       z[t + 1] = ((std::isnan(v) ? 1.0 : 0.0) - c.indicator_mean) / c.indicator_scale;
     } else {
-      z[t + 1] = std::isnan(v) ? 0.0 : (v - c.mean) / c.scale;
+      z[t + 1] = std::isnan(v) ? 0.0 : (c.Clip(v) - c.mean) / c.scale;
     }
   }
 }
@@ -281,7 +302,7 @@ base::Result<LogisticModel> LogisticModel::Fit(const features::FeatureMatrix& ma
 double LogisticModel::FeatureTerm(size_t j, float value) const {
   const Column& c = columns_[j];
   const bool missing = std::isnan(value);
-  double term = missing ? 0.0 : c.coefficient * (value - c.mean) / c.scale;
+  double term = missing ? 0.0 : c.coefficient * (c.Clip(value) - c.mean) / c.scale;
   if (c.indicator) {
     term +=
         c.indicator_coefficient * ((missing ? 1.0 : 0.0) - c.indicator_mean) / c.indicator_scale;
@@ -309,6 +330,10 @@ nlohmann::ordered_json LogisticModel::ToJson() const {
   for (const Column& c : columns_) {
     nlohmann::ordered_json col = {
         {"mean", c.mean}, {"scale", c.scale}, {"coefficient", c.coefficient}};
+    if (c.clipped()) {
+      col["lower"] = c.lower;
+      col["upper"] = c.upper;
+    }
     if (c.indicator) {
       col["indicator_mean"] = c.indicator_mean;
       col["indicator_scale"] = c.indicator_scale;
@@ -332,6 +357,14 @@ base::Result<LogisticModel> LogisticModel::FromJson(const nlohmann::json& json) 
       c.mean = col.at("mean").get<double>();
       c.scale = col.at("scale").get<double>();
       c.coefficient = col.at("coefficient").get<double>();
+      // Models written before values were clipped have no bounds: nothing is clipped.
+      if (col.contains("lower") || col.contains("upper")) {
+        c.lower = col.at("lower").get<double>();
+        c.upper = col.at("upper").get<double>();
+        if (!std::isfinite(c.lower) || !std::isfinite(c.upper) || !(c.lower < c.upper)) {
+          return base::DataLossError("logistic model has invalid clipping bounds");
+        }
+      }
       c.indicator = col.contains("indicator_coefficient");
       if (c.indicator) {
         c.indicator_mean = col.at("indicator_mean").get<double>();

@@ -1,7 +1,9 @@
 // L2-regularized logistic regression on standardized features with missingness indicators.
 //
-// Preprocessing (fitted on the training rows only): each feature is mean-imputed where missing and
-// standardized by its mean and standard deviation over the rows where it is present; a feature that
+// Preprocessing (fitted on the training rows only): each feature's present values are clipped to
+// their 1st and 99th percentiles (winsorized; LogisticOptions::clip_quantile), then the feature is
+// mean-imputed where missing and standardized by its mean and standard deviation over the rows
+// where it is present; a feature that
 // is missing in some training rows and present in others also gets an indicator column (1 where
 // missing), itself standardized. A feature that is constant (or never present) in training gets no
 // weight. The model is
@@ -16,7 +18,10 @@
 #ifndef VIGIL_MODEL_LOGISTIC_H_
 #define VIGIL_MODEL_LOGISTIC_H_
 
+#include <algorithm>
+#include <cmath>
 #include <cstddef>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <span>
 #include <string>
@@ -34,6 +39,10 @@ inline constexpr std::string_view kLogisticDescription =
 
 struct LogisticOptions {
   double l2 = 1e-2;  // penalty on the standardized coefficients (per unit of mean loss)
+  // Present values below the training rows' clip_quantile quantile or above their
+  // 1 - clip_quantile quantile are clipped to those bounds (winsorized) before standardizing, so a
+  // few extreme laboratory values do not set a coefficient's scale; 0: no clipping.
+  double clip_quantile = 0.01;
   int max_iterations = 100;
   double tolerance = 1e-9;  // stop when the Newton decrement^2 / 2 falls below this
   int num_threads = 1;
@@ -66,13 +75,19 @@ class LogisticModel {
 
  private:
   struct Column {
-    double mean = 0;   // over present training values (the imputed value)
+    // Clipping bounds (LogisticOptions::clip_quantile); infinite when the column is not clipped.
+    double lower = -std::numeric_limits<double>::infinity();
+    double upper = std::numeric_limits<double>::infinity();
+    double mean = 0;   // over present training values, clipped (the imputed value)
     double scale = 1;  // standard deviation; 1 when the column is constant
     bool indicator = false;
     double indicator_mean = 0;
     double indicator_scale = 1;
     double coefficient = 0;
     double indicator_coefficient = 0;
+
+    bool clipped() const { return std::isfinite(lower); }
+    double Clip(float v) const { return std::clamp<double>(v, lower, upper); }
   };
   friend class LogisticFitter;
 

@@ -68,6 +68,7 @@ TEST(LogisticTest, WeightTwoEqualsTheRowTwice) {
   for (size_t r : once) twice.insert(twice.end(), {r, r});
   LogisticOptions o;
   o.l2 = 1e-3;
+  o.clip_quantile = 0;  // the quantiles of n and of 2n rows interpolate differently
   o.num_threads = 3;
   auto a = LogisticModel::Fit(data.matrix, once, std::vector<float>(once.size(), 2.0f), o);
   o.num_threads = 2;
@@ -82,6 +83,53 @@ TEST(LogisticTest, WeightTwoEqualsTheRowTwice) {
                               std::vector<float>(once.size() - 1, 2.0f), o);
   ASSERT_TRUE(c.ok());
   EXPECT_GT(std::abs(a->intercept() - c->intercept()), 1e-6);
+}
+
+TEST(LogisticTest, ExtremeValuesAreClippedToTheTrainingPercentiles) {
+  testing::SyntheticSpec spec;
+  spec.subjects = 1000;
+  spec.rows_per_subject = 1;
+  spec.missing_rate = 0;
+  spec.weights = {1.0, 0.5};
+  auto data = testing::MakeSynthetic(spec);
+  auto& m = data.matrix;
+  const auto rows = AllRows(m);
+  const std::vector<float> w(rows.size(), 1.0f);
+  auto clean = LogisticModel::Fit(m, rows, w, {});
+  ASSERT_TRUE(clean.ok());
+  // Five wild values (a unit error, say) in feature 0: below 1 % of rows, so clipped away.
+  for (size_t r = 0; r < 5; ++r) m.at(r, 0) = 1e4f;
+  LogisticOptions none;
+  none.clip_quantile = 0;
+  auto clipped = LogisticModel::Fit(m, rows, w, {});
+  auto unclipped = LogisticModel::Fit(m, rows, w, none);
+  ASSERT_TRUE(clipped.ok() && unclipped.ok());
+  EXPECT_NEAR(clipped->coefficient(0), clean->coefficient(0), 0.1);
+  EXPECT_LT(std::abs(unclipped->coefficient(0)), 0.5 * std::abs(clean->coefficient(0)));
+  // A value beyond the bounds scores as the bound itself, and the bounds survive JSON.
+  std::vector<float> row(m.row(10), m.row(10) + m.num_cols());
+  row[0] = 1e4f;
+  const double far = clipped->Margin(row.data());
+  row[0] = 50.0f;
+  EXPECT_DOUBLE_EQ(clipped->Margin(row.data()), far);
+  const nlohmann::ordered_json j = clipped->ToJson();
+  ASSERT_TRUE(j["columns"][0].contains("upper"));
+  EXPECT_LT(j["columns"][0]["upper"].get<double>(), 5.0);
+  auto back = LogisticModel::FromJson(nlohmann::json::parse(j.dump()));
+  ASSERT_TRUE(back.ok());
+  EXPECT_DOUBLE_EQ(back->Margin(row.data()), far);
+  // A model written before clipping existed (no bounds) scores values as they are.
+  nlohmann::json old = nlohmann::json::parse(j.dump());
+  for (auto& c : old["columns"]) {
+    c.erase("lower");
+    c.erase("upper");
+  }
+  auto unbounded = LogisticModel::FromJson(old);
+  ASSERT_TRUE(unbounded.ok());
+  EXPECT_NE(unbounded->Margin(row.data()), far);
+  old["columns"][0]["lower"] = 3.0;
+  old["columns"][0]["upper"] = 2.0;
+  EXPECT_FALSE(LogisticModel::FromJson(old).ok());
 }
 
 TEST(LogisticTest, MissingnessIndicatorCarriesSignal) {
