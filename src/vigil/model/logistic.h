@@ -1,4 +1,5 @@
-// L2-regularized logistic regression on standardized features with missingness indicators.
+// L2-regularized logistic regression on winsorized, standardized features with missingness
+// indicators.
 //
 // Preprocessing (fitted on the training rows only): each feature's present values are clipped to
 // their 1st and 99th percentiles (winsorized; LogisticOptions::clip_quantile), then the feature is
@@ -35,7 +36,7 @@ namespace vigil::model {
 
 // What the model is, in words for reports and model cards.
 inline constexpr std::string_view kLogisticDescription =
-    "L2 logistic regression on standardized features with missingness indicators";
+    "L2 logistic regression on winsorized, standardized features with missingness indicators";
 
 struct LogisticOptions {
   double l2 = 1e-2;  // penalty on the standardized coefficients (per unit of mean loss)
