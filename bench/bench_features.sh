@@ -7,23 +7,11 @@
 # pandas code also checks that both compute the same values on the columns it compares.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-data="$VIGIL_DATA/physionet2019/training_setB_dev"
 build="$VIGIL_BENCH_BUILD"
-if [ ! -d "$data" ]; then
-  echo "bench_features: skipped: no PhysioNet 2019 data at $data"
-  exit 0
-fi
-echo "bench_features: reading PhysioNet 2019 training set B from $data"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-status=0
-"$build/vigil" ingest -q --store "$tmp/s.duckdb" --format physionet2019 "$data" >"$tmp/ingest.log" 2>&1 ||
-  status=$?
-if [ "$status" -ne 0 ] && [ "$status" -ne 3 ]; then  # 3: some records rejected, the store is complete
-  echo "bench_features: skipped: vigil ingest --format physionet2019 failed (status $status):"
-  tail -3 "$tmp/ingest.log"
-  exit 0
-fi
+. "$here/physionet2019_store.sh"
+physionet2019_store bench_features "$tmp" || exit 0
 
 vigil=$("$build/bench/features_bench" "$tmp/s.duckdb" physionet2019-sepsis 5 "$tmp/check.csv")
 echo "$vigil"

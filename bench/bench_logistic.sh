@@ -7,24 +7,12 @@
 # the same optimum (their mean log losses agree to 1e-7).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-data="$VIGIL_DATA/physionet2019/training_setB_dev"
 build="$VIGIL_BENCH_BUILD"
 l2=${L2:-0.01}
-if [ ! -d "$data" ]; then
-  echo "bench_logistic: skipped: no PhysioNet 2019 data at $data"
-  exit 0
-fi
-echo "bench_logistic: reading PhysioNet 2019 training set B from $data"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-status=0
-"$build/vigil" ingest -q --store "$tmp/s.duckdb" --format physionet2019 "$data" >"$tmp/ingest.log" 2>&1 ||
-  status=$?
-if [ "$status" -ne 0 ] && [ "$status" -ne 3 ]; then  # 3: some records rejected, the store is complete
-  echo "bench_logistic: skipped: vigil ingest --format physionet2019 failed (status $status):"
-  tail -3 "$tmp/ingest.log"
-  exit 0
-fi
+. "$here/physionet2019_store.sh"
+physionet2019_store bench_logistic "$tmp" || exit 0
 "$build/vigil" -q features --store "$tmp/s.duckdb" --task physionet2019-sepsis --out "$tmp/f.csv"
 
 vigil=$("$build/bench/logistic_bench" "$tmp/s.duckdb" physionet2019-sepsis "$l2" 2 3)
