@@ -3,8 +3,9 @@
 model::LogisticModel, written as one would in a notebook with numpy (Debian's python3-numpy and
 its BLAS), fitted on every labelled row of a `vigil features` CSV.
 
-Same model and objective (src/vigil/model/logistic.h): features mean-imputed and standardized by
-their mean and standard deviation over present values; an indicator (1 = missing), standardized,
+Same model and objective (src/vigil/model/logistic.h): present values clipped to their 1st and 99th
+percentiles; features mean-imputed and standardized by their mean and standard deviation over
+present values; an indicator (1 = missing), standardized,
 for a feature missing in some rows and present in others; constant columns left out; weighted mean
 log loss + l2 / 2 * |coefficients|^2, intercept unpenalized; Newton's method with a backtracking
 line search and the same stopping rule. Prints the fit's time (loading the CSV is not timed), its
@@ -23,6 +24,12 @@ def fit(x, y, l2, tolerance=1e-9, max_iterations=100):
     n = x.shape[0]
     present = ~np.isnan(x)
     count = present.sum(0)
+    # Present values clipped to their 1st and 99th percentiles, unless that leaves a column constant.
+    with np.errstate(all="ignore"):
+        lower = np.nanpercentile(x, 1, axis=0)
+        upper = np.nanpercentile(x, 99, axis=0)
+    clip = (count > 0) & (lower < upper)
+    x = np.where(clip, np.clip(x, np.where(clip, lower, -np.inf), np.where(clip, upper, np.inf)), x)
     mean = np.where(count > 0, np.nansum(x, 0) / np.maximum(count, 1), 0.0)
     sd = np.sqrt(np.nansum((x - mean) ** 2, 0) / np.maximum(count, 1))
     values = (np.where(present, x, mean) - mean)[:, sd > 1e-12] / sd[sd > 1e-12]
@@ -67,7 +74,7 @@ def main():
     path, l2 = sys.argv[1], float(sys.argv[2])
     frame = pd.read_csv(path)
     frame = frame[frame["label"].notna()]
-    x = frame.iloc[:, 4:].to_numpy(dtype=np.float64)
+    x = frame.iloc[:, 4:].to_numpy(dtype=np.float32).astype(np.float64)  # vigil's values are float
     y = frame["label"].to_numpy(dtype=np.float64)
     start = time.perf_counter()
     iterations, loss, terms = fit(x, y, l2)

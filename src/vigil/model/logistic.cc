@@ -296,6 +296,9 @@ base::Result<LogisticModel> LogisticModel::Fit(const features::FeatureMatrix& ma
                                                std::span<const float> weights,
                                                const LogisticOptions& options) {
   if (!(options.l2 > 0)) return base::InvalidArgumentError("the L2 penalty must be positive");
+  if (!(options.clip_quantile >= 0 && options.clip_quantile < 0.5)) {
+    return base::InvalidArgumentError("the clipping quantile must be in [0, 0.5)");
+  }
   return LogisticFitter(matrix, rows, weights, options).Run();
 }
 

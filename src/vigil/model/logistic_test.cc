@@ -203,6 +203,10 @@ TEST(LogisticTest, RejectsBadInput) {
   zero.l2 = 0;
   EXPECT_EQ(LogisticModel::Fit(m, rows, std::vector<float>(3, 1.0f), zero).status().code(),
             base::StatusCode::kInvalidArgument);
+  LogisticOptions half;
+  half.clip_quantile = 0.5;  // would clip every value to the median
+  EXPECT_EQ(LogisticModel::Fit(m, rows, std::vector<float>(3, 1.0f), half).status().code(),
+            base::StatusCode::kInvalidArgument);
   EXPECT_FALSE(LogisticModel::FromJson(nlohmann::json::parse(R"({"intercept": 1})")).ok());
 }
 
