@@ -5,11 +5,11 @@ its BLAS), fitted on every labelled row of a `vigil features` CSV.
 
 Same model and objective (src/vigil/model/logistic.h): present values clipped to their 1st and 99th
 percentiles; features mean-imputed and standardized by their mean and standard deviation over
-present values; an indicator (1 = missing), standardized,
-for a feature missing in some rows and present in others; constant columns left out; weighted mean
-log loss + l2 / 2 * |coefficients|^2, intercept unpenalized; Newton's method with a backtracking
-line search and the same stopping rule. Prints the fit's time (loading the CSV is not timed), its
-iterations and the fitted model's mean log loss, in the format of bench/logistic_bench.cc.
+present values; an indicator (1 = missing), standardized, for a feature missing in some rows and
+present in others; constant columns left out; weighted mean log loss + l2 / 2 * |coefficients|^2,
+intercept unpenalized; Newton's method with a backtracking line search and the same stopping rule.
+Prints the fit's time (loading the CSV is not timed), its iterations and the fitted model's mean
+log loss, in the format of bench/logistic_bench.cc.
 
 Usage: logistic_numpy.py FEATURES.csv L2
 """

@@ -4,18 +4,18 @@
 // Preprocessing (fitted on the training rows only): each feature's present values are clipped to
 // their 1st and 99th percentiles (winsorized; LogisticOptions::clip_quantile), then the feature is
 // mean-imputed where missing and standardized by its mean and standard deviation over the rows
-// where it is present; a feature that
-// is missing in some training rows and present in others also gets an indicator column (1 where
-// missing), itself standardized. A feature that is constant (or never present) in training gets no
-// weight. The model is
+// where it is present; a feature that is missing in some training rows and present in others also
+// gets an indicator column (1 where missing), itself standardized. A feature that is constant (or
+// never present) in training gets no weight. The model is
 //   margin(x) = intercept + sum_j coefficient_j z_j + indicator_coefficient_j m_j,
 // fitted by Newton's method (iteratively reweighted least squares) with a backtracking line search
 // on the weighted mean log loss + (l2 / 2) * |coefficients|^2 (the intercept is not penalized).
 // The objective is strictly convex for l2 > 0, so the optimum is unique; the fit is deterministic
 // for a given num_threads (partial sums are added in a fixed order).
 //
-// Contributions are exact for this model: coefficient x standardized deviation from the training
-// mean, per feature (its indicator's term included), plus the intercept; they sum to the margin.
+// Contributions are exact for this model: coefficient x standardized deviation of the clipped value
+// from the training mean, per feature (its indicator's term included), plus the intercept; they sum
+// to the margin.
 #ifndef VIGIL_MODEL_LOGISTIC_H_
 #define VIGIL_MODEL_LOGISTIC_H_
 
