@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <span>
+
+#include "vigil/base/quantile.h"
 
 namespace vigil::evaluate {
 namespace {
@@ -12,15 +15,6 @@ constexpr double kUpperQuantile = 0.975;
 constexpr uint64_t kFnvOffset = 14695981039346656037ULL;
 constexpr uint64_t kFnvPrime = 1099511628211ULL;
 constexpr uint64_t kReplicateStride = 0xD1B54A32D192ED03ULL;
-
-// Linear interpolation between order statistics of sorted `v` (numpy's "linear" method).
-double Quantile(const std::vector<double>& v, double q) {
-  const double pos = q * static_cast<double>(v.size() - 1);
-  const size_t lo = static_cast<size_t>(std::floor(pos));
-  const size_t hi = std::min(lo + 1, v.size() - 1);
-  const double frac = pos - static_cast<double>(lo);
-  return v[lo] + frac * (v[hi] - v[lo]);
-}
 
 }  // namespace
 
@@ -60,9 +54,8 @@ Estimate PercentileInterval(double value, std::vector<double> replicate_values) 
   e.replicates = static_cast<int>(replicate_values.size());
   const size_t needed = std::max<size_t>(2, (drawn + 1) / 2);
   if (std::isnan(value) || replicate_values.size() < needed) return e;
-  std::sort(replicate_values.begin(), replicate_values.end());
-  e.lower = Quantile(replicate_values, kLowerQuantile);
-  e.upper = Quantile(replicate_values, kUpperQuantile);
+  e.lower = base::Quantile(std::span(replicate_values), kLowerQuantile);
+  e.upper = base::Quantile(std::span(replicate_values), kUpperQuantile);
   return e;
 }
 

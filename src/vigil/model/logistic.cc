@@ -6,6 +6,7 @@
 #include <cmath>
 #include <thread>
 
+#include "vigil/base/quantile.h"
 #include "vigil/model/linear_algebra.h"
 
 namespace vigil::model {
@@ -93,19 +94,6 @@ class LogisticFitter {
   double total_weight_ = 0;
 };
 
-// The q-quantile of `values` (0 <= q <= 1), interpolated linearly between order statistics;
-// reorders `values`.
-double Quantile(std::vector<float>& values, double q) {
-  const double pos = q * static_cast<double>(values.size() - 1);
-  const size_t lo = static_cast<size_t>(pos);
-  std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(lo), values.end());
-  const double a = values[lo];
-  if (lo + 1 >= values.size()) return a;
-  const double b =
-      *std::min_element(values.begin() + static_cast<std::ptrdiff_t>(lo) + 1, values.end());
-  return a + (pos - static_cast<double>(lo)) * (b - a);
-}
-
 void LogisticFitter::Standardize() {
   const size_t cols = m_.num_cols();
   model_.columns_.assign(cols, {});
@@ -119,8 +107,8 @@ void LogisticFitter::Standardize() {
     }
     auto& c = model_.columns_[j];
     if (options_.clip_quantile > 0 && !present.empty()) {
-      const double lower = Quantile(present, options_.clip_quantile);
-      const double upper = Quantile(present, 1 - options_.clip_quantile);
+      const double lower = base::Quantile(std::span(present), options_.clip_quantile);
+      const double upper = base::Quantile(std::span(present), 1 - options_.clip_quantile);
       if (lower < upper) {  // a column clipping would make constant keeps its values
         c.lower = lower;
         c.upper = upper;
