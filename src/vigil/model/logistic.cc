@@ -117,7 +117,10 @@ void LogisticFitter::Standardize() {
     double sum = 0, sum_sq = 0;
     for (float v : present) sum += c.Clip(v);
     const double mean = present.empty() ? 0.0 : sum / static_cast<double>(present.size());
-    for (float v : present) sum_sq += (c.Clip(v) - mean) * (c.Clip(v) - mean);
+    for (float v : present) {
+      const double d = c.Clip(v) - mean;
+      sum_sq += d * d;
+    }
     c.mean = mean;
     const double sd =
         present.empty() ? 0.0 : std::sqrt(sum_sq / static_cast<double>(present.size()));
@@ -157,8 +160,8 @@ void LogisticFitter::Accumulate(size_t begin, size_t end, const std::vector<doub
   // and each Hessian row a then gathers sum_k h_k z_ka z_kb over the block in one pass while it
   // stays in cache. Adding row by row instead streamed the whole q x q Hessian through memory once
   // per training row, which made the fit memory-bound (bench/bench_logistic.sh).
-  std::vector<double> z(kBlockRows * q);   // row k of the block at z[k * q]
-  std::vector<double> hz(kBlockRows * q);  // h_k z_k, the same layout
+  std::vector<double> z(kBlockRows * q);                 // row k of the block at z[k * q]
+  std::vector<double> hz(hessian ? kBlockRows * q : 0);  // h_k z_k, the same layout
   for (size_t start = begin; start < end; start += kBlockRows) {
     const size_t rows = std::min(kBlockRows, end - start);
     for (size_t k = 0; k < rows; ++k) {
