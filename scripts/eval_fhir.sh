@@ -33,7 +33,7 @@ for set in synthea bulk-10-patients r4-examples; do
   [ "$status" -le 3 ] || { cat "$work/out.txt"; exit "$status"; }
   echo "-- stored, by resource type"
   "$vigil" query --store "$store" "SELECT split_part(source, '/', 1) AS type, count(*) FROM \
-    record_versions GROUP BY 1 ORDER BY 2 DESC, 1" | awk -F'\t' '{printf "  %8d  %s\n", $2, $1}'
+    sources GROUP BY 1 ORDER BY 2 DESC, 1" | awk -F'\t' '{printf "  %8d  %s\n", $2, $1}'
   echo "-- rows: subjects, stays (by kind), events"
   "$vigil" query --store "$store" "SELECT 'subjects', count(*) FROM subjects UNION ALL SELECT \
     'stays ' || kind, count(*) FROM stays GROUP BY kind UNION ALL SELECT 'events', count(*) FROM \

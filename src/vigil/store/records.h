@@ -106,8 +106,8 @@ struct IngestedFile {
   Counts counts;
 };
 
-// The version of a source record whose rows are in the store (table record_versions). `source` is
-// the events' source ("Observation/123"). A reader compares an incoming record with it: same
+// The version of a source record whose rows are in the store (its row of table sources). `source`
+// is the events' source ("Observation/123"). A reader compares an incoming record with it: same
 // version, nothing new; newer, its events replace the older ones (Batch::replace_sources).
 struct RecordVersion {
   std::string source;

@@ -150,7 +150,14 @@ struct BatchKeys {
   // How to write each row of batch.subjects / batch.stays (RowWrite).
   std::vector<uint8_t> subject_rows, stay_rows;
   std::vector<std::pair<int32_t, EventColumns::CodeUnit>> new_codes;
-  std::vector<std::pair<int32_t, std::string>> new_sources;
+  // New rows of `sources`: the events' sources, and the batch's record versions, each joined to
+  // its source's row (or a row of its own for a record without events).
+  struct NewSource {
+    int32_t key;
+    std::string_view source;  // into the batch
+    const RecordVersion* version = nullptr;
+  };
+  std::vector<NewSource> new_sources;
   std::unordered_map<std::string, int32_t> subject_of_stay;  // stay_id -> subject_key, batch stays
 };
 
@@ -189,6 +196,34 @@ struct CodeRefHash {
            (std::hash<std::string_view>()(c.second) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2));
   }
 };
+
+// Joins each record version to the new `sources` row of its source, or adds a row for it (a record
+// without events: a FHIR Patient, an Encounter). A FHIR reader adds a resource's source and its
+// version together, so the two lists are mostly in the same order: each version is tried against
+// the next unmatched row before the lookup table (built only when that fails) is used.
+void AttachVersions(const std::vector<RecordVersion>& versions, KeyMaps& keys,
+                    std::vector<BatchKeys::NewSource>& rows) {
+  if (versions.empty()) return;
+  const size_t with_events = rows.size();
+  std::unordered_map<std::string_view, size_t> index;
+  size_t next = 0;
+  for (const RecordVersion& v : versions) {
+    if (next < with_events && rows[next].source == v.source) {
+      rows[next++].version = &v;
+      continue;
+    }
+    if (index.empty() && with_events > 0) {
+      index.reserve(with_events);
+      for (size_t i = 0; i < with_events; ++i) index.try_emplace(rows[i].source, i);
+    }
+    if (auto it = index.find(v.source); it != index.end()) {
+      rows[it->second].version = &v;
+      next = it->second + 1;
+      continue;
+    }
+    rows.push_back({keys.next_source++, v.source, &v});
+  }
+}
 
 Result<BatchKeys> ResolveKeys(const Batch& batch, KeyMaps& keys, KeyUndo& undo) {
   BatchKeys out;
@@ -239,13 +274,13 @@ Result<BatchKeys> ResolveKeys(const Batch& batch, KeyMaps& keys, KeyUndo& undo) 
     for (const std::string& s : ev.sources()) {
       if (one_dictionary) {
         k.source.push_back(keys.next_source);
-        out.new_sources.emplace_back(keys.next_source++, s);
+        out.new_sources.push_back({keys.next_source++, s});
         continue;
       }
       auto [it, inserted] = batch_sources.try_emplace(s, keys.next_source);
       if (inserted) {
         ++keys.next_source;
-        out.new_sources.emplace_back(it->second, s);
+        out.new_sources.push_back({it->second, s});
       }
       k.source.push_back(it->second);
     }
@@ -253,6 +288,7 @@ Result<BatchKeys> ResolveKeys(const Batch& batch, KeyMaps& keys, KeyUndo& undo) 
   };
   VIGIL_RETURN_IF_ERROR(resolve(batch.events));
   for (const EventColumns& part : batch.event_parts) VIGIL_RETURN_IF_ERROR(resolve(part));
+  AttachVersions(batch.record_versions, keys, out.new_sources);
   return out;
 }
 
@@ -389,12 +425,24 @@ Status WriteDictionaries(duck::Connection& conn, const BatchKeys& bk) {
   }
   if (!bk.new_sources.empty()) {
     VIGIL_ASSIGN_OR_RETURN(auto app, conn.CreateAppender("sources"));
-    VIGIL_RETURN_IF_ERROR(AppendAll(
-        app, {kInteger, kVarchar}, bk.new_sources,
-        [](duck::AppendChunk& c, size_t r, const std::pair<int32_t, std::string>& source) {
-          c.SetInt32(0, r, source.first);
-          c.SetString(1, r, source.second);
-        }));
+    VIGIL_RETURN_IF_ERROR(
+        AppendAll(app, {kInteger, kVarchar, kVarchar, kTimestamp, kVarchar}, bk.new_sources,
+                  [](duck::AppendChunk& c, size_t r, const BatchKeys::NewSource& source) {
+                    c.SetInt32(0, r, source.key);
+                    c.SetString(1, r, source.source);
+                    const RecordVersion* v = source.version;
+                    if (v == nullptr || v->version_id.empty()) {
+                      c.SetNull(2, r);
+                    } else {
+                      c.SetString(2, r, v->version_id);
+                    }
+                    SetOptTime(c, 3, r, v == nullptr ? std::nullopt : v->last_updated);
+                    if (v == nullptr || v->content_hash.empty()) {
+                      c.SetNull(4, r);
+                    } else {
+                      c.SetString(4, r, v->content_hash);
+                    }
+                  }));
   }
   return Status::Ok();
 }
@@ -517,37 +565,6 @@ Status WriteAccounting(duck::Connection& conn, int64_t run_id, const Batch& batc
                   batch.counts.skipped, run_id));
 }
 
-const std::vector<duckdb_type> kVersionTypes = {kVarchar, kVarchar, kTimestamp, kVarchar};
-const std::vector<std::string> kVersionNames = {"source", "version_id", "last_updated",
-                                                "content_hash"};
-
-// The rows of the records in `replace_sources` are deleted first; the new rows are appended.
-Status WriteVersions(duck::Connection& conn, const std::vector<RecordVersion>& versions,
-                     const std::vector<std::string>& replace_sources) {
-  if (!replace_sources.empty()) {
-    VIGIL_RETURN_IF_ERROR(RunWithSources(
-        conn, "DELETE FROM record_versions WHERE source IN (SELECT source FROM appended_data)",
-        replace_sources));
-  }
-  if (versions.empty()) return Status::Ok();
-  VIGIL_ASSIGN_OR_RETURN(auto app, conn.CreateAppender("record_versions"));
-  return AppendAll(app, kVersionTypes, versions,
-                   [](duck::AppendChunk& c, size_t r, const RecordVersion& v) {
-                     c.SetString(0, r, v.source);
-                     if (v.version_id.empty()) {
-                       c.SetNull(1, r);
-                     } else {
-                       c.SetString(1, r, v.version_id);
-                     }
-                     SetOptTime(c, 2, r, v.last_updated);
-                     if (v.content_hash.empty()) {
-                       c.SetNull(3, r);
-                     } else {
-                       c.SetString(3, r, v.content_hash);
-                     }
-                   });
-}
-
 Status WriteAll(duck::Connection& conn, int64_t run_id, const Batch& batch, KeyMaps& keys,
                 KeyUndo& undo, EventScanSource& scan) {
   VIGIL_ASSIGN_OR_RETURN(BatchKeys bk, ResolveKeys(batch, keys, undo));
@@ -558,7 +575,6 @@ Status WriteAll(duck::Connection& conn, int64_t run_id, const Batch& batch, KeyM
   VIGIL_RETURN_IF_ERROR(WriteScores(conn, batch.reference_scores));
   VIGIL_RETURN_IF_ERROR(WriteDictionaries(conn, bk));
   VIGIL_RETURN_IF_ERROR(WriteEvents(conn, batch, bk, scan));
-  VIGIL_RETURN_IF_ERROR(WriteVersions(conn, batch.record_versions, batch.replace_sources));
   return WriteAccounting(conn, run_id, batch);
 }
 
@@ -919,8 +935,11 @@ Result<std::unordered_set<std::string>> Store::StayIds() {
 
 namespace {
 
+// The rows of `sources` that carry a record version (FHIR resources; a PhysioNet file has none).
 constexpr std::string_view kVersionColumns =
     "source, coalesce(version_id, ''), last_updated, coalesce(content_hash, '')";
+constexpr std::string_view kHasVersion =
+    "(version_id IS NOT NULL OR last_updated IS NOT NULL OR content_hash IS NOT NULL)";
 
 Status ForEachVersionRow(duck::QueryResult& r, const std::function<void(RecordVersion&)>& fn) {
   while (auto chunk = r.Next()) {
@@ -939,8 +958,8 @@ Status ForEachVersionRow(duck::QueryResult& r, const std::function<void(RecordVe
 }  // namespace
 
 Status Store::ForEachRecordVersion(const std::function<void(RecordVersion&)>& fn) {
-  VIGIL_ASSIGN_OR_RETURN(
-      auto r, impl_->conn->Query(fmt::format("SELECT {} FROM record_versions", kVersionColumns)));
+  VIGIL_ASSIGN_OR_RETURN(auto r, impl_->conn->Query(fmt::format("SELECT {} FROM sources WHERE {}",
+                                                                kVersionColumns, kHasVersion)));
   return ForEachVersionRow(r, fn);
 }
 
@@ -955,9 +974,9 @@ Result<std::vector<RecordVersion>> Store::RecordVersionsOf(
   VIGIL_RETURN_IF_ERROR(RunWithSources(
       conn, "INSERT INTO vigil_version_lookup SELECT source FROM appended_data", sources));
   VIGIL_ASSIGN_OR_RETURN(
-      auto r, conn.Query(fmt::format("SELECT {} FROM record_versions WHERE source IN (SELECT "
+      auto r, conn.Query(fmt::format("SELECT {} FROM sources WHERE {} AND source IN (SELECT "
                                      "DISTINCT source FROM vigil_version_lookup)",
-                                     kVersionColumns)));
+                                     kVersionColumns, kHasVersion)));
   VIGIL_RETURN_IF_ERROR(
       ForEachVersionRow(r, [&out](RecordVersion& v) { out.push_back(std::move(v)); }));
   return out;

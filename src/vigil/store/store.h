@@ -36,7 +36,7 @@ class Connection;
 
 // The schema version this vigil writes. Older stores are migrated on open for writing; newer ones
 // are refused.
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;
 
 // Everything one transaction writes: the output of one or more whole input files.
 //
@@ -52,8 +52,9 @@ struct Batch {
   // many small files' columns as the readers made them instead of copying them into `events`.
   std::vector<EventColumns> event_parts;
   std::vector<std::string> replace_sources;  // events with these `source` values are deleted first
-  // Inserted. A record whose version is stored already must be in replace_sources: its old version
-  // row is deleted with its events (else WriteBatch fails on the duplicate).
+  // Stored in the `sources` row of their source (one is added for a record without events). A
+  // record whose version is stored already must be in replace_sources: its old row is deleted
+  // with its events (else the store would hold two versions of it).
   std::vector<RecordVersion> record_versions;
   std::vector<Reject> rejects;
   std::vector<IngestedFile> files;
@@ -158,11 +159,12 @@ class Store {
   // Stays whose disposition is known (an outcome was recorded for them).
   base::Result<std::unordered_set<std::string>> StayIdsWithDisposition();
   base::Result<std::unordered_set<std::string>> SubjectIds();
-  // Calls `fn` for every row of record_versions, streamed (nothing is kept in memory).
+  // Calls `fn` for every stored record version (the `sources` rows that have one), streamed
+  // (nothing is kept in memory).
   base::Status ForEachRecordVersion(const std::function<void(RecordVersion&)>& fn);
-  // The rows of record_versions for `sources` (those that have one; any order). One join query,
-  // so its cost is one scan of record_versions, however many sources are asked for. Sees rows
-  // written in an open multi-batch transaction.
+  // The stored versions of `sources` (those that have one; any order). One join query, so its
+  // cost is one scan of `sources`, however many sources are asked for. Sees rows written in an
+  // open multi-batch transaction.
   base::Result<std::vector<RecordVersion>> RecordVersionsOf(
       const std::vector<std::string>& sources);
   // The store's integer key for a subject (event_data.subject_key), or nullopt when unknown.

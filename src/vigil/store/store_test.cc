@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 
@@ -16,7 +17,7 @@ namespace {
 using base::Hours;
 using base::MakeInstant;
 
-// Every row of record_versions, by source (a source twice would show as fewer entries than rows).
+// Every stored record version, by source (a source twice would show as fewer entries than rows).
 std::map<std::string, RecordVersion> Versions(Store& s) {
   std::map<std::string, RecordVersion> out;
   int rows = 0;
@@ -470,10 +471,10 @@ TEST(StoreTest, MigratesAVersion1StoreAndKeepsItsData) {
   }
   auto store = Store::Open(path, Store::Mode::kReadWrite);
   ASSERT_TRUE(store.ok()) << store.status().ToString();
-  EXPECT_EQ((*store)->schema_version(), 3);
+  EXPECT_EQ((*store)->schema_version(), kSchemaVersion);
   auto version = (*store)->QueryText("SELECT value FROM vigil_meta WHERE key = 'schema_version'");
   ASSERT_TRUE(version.ok());
-  EXPECT_EQ((*version)[0][0], "3");
+  EXPECT_EQ((*version)[0][0], std::to_string(kSchemaVersion));
   auto events = (*store)->QueryText(
       "SELECT subject_id, code, coalesce(numeric_value::VARCHAR, '-'), coalesce(text_value, '-') "
       "FROM events ORDER BY time");
@@ -489,6 +490,108 @@ TEST(StoreTest, MigratesAVersion1StoreAndKeepsItsData) {
   ASSERT_TRUE(split.ok());
   EXPECT_EQ((*split)[0], (std::vector<std::string>{"1", "1", "0"}));
   EXPECT_TRUE(Versions(**store).empty());
+}
+
+// Version 4: record_versions joins sources. A source with a version keeps its key (its events
+// still point at it), one without keeps its row, and a version without a source row (a record with
+// no events) gets a new key.
+TEST(StoreTest, MigratesRecordVersionsIntoSources) {
+  testing::TempDir dir;
+  auto path = dir.path() / "v3.duckdb";
+  {
+    auto db = duck::Database::Open(path.string(), false);
+    ASSERT_TRUE(db.ok());
+    auto conn = (*db)->Connect();
+    ASSERT_TRUE(conn.ok());
+    ASSERT_TRUE(conn->Exec(kSchemaVersion1Sql).ok());
+    ASSERT_TRUE(conn->Exec(kMigrations[0]).ok());
+    ASSERT_TRUE(conn->Exec(kMigrations[1]).ok());
+    ASSERT_TRUE(conn->Exec("INSERT INTO vigil_meta VALUES ('schema_version', '3')").ok());
+    ASSERT_TRUE(
+        conn->Exec("INSERT INTO subjects VALUES (1, 'p', 'test', NULL, NULL, NULL, NULL); "
+                   "INSERT INTO codes VALUES (1, 'LOINC/8867-4', '/min'); "
+                   "INSERT INTO sources VALUES (4, 'Observation/o'), (7, 'file.psv'); "
+                   "INSERT INTO event_data VALUES (1, TIMESTAMP '2000-01-01', 1, 80, NULL, 4), "
+                   "(1, TIMESTAMP '2000-01-02', 1, 81, NULL, 7); "
+                   "INSERT INTO record_versions VALUES ('Observation/o', '3', NULL, NULL), "
+                   "('Patient/p', NULL, TIMESTAMP '2020-01-02', NULL), "
+                   "('Encounter/e', NULL, NULL, 'abc')")
+            .ok());
+  }
+  auto store = Store::Open(path, Store::Mode::kReadWrite);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  EXPECT_EQ((*store)->schema_version(), 4);
+  auto rows = (*store)->QueryText(
+      "SELECT source_key, source, coalesce(version_id, '-'), coalesce(last_updated::VARCHAR, '-'), "
+      "coalesce(content_hash, '-') FROM sources ORDER BY source_key");
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  EXPECT_EQ(*rows, (std::vector<std::vector<std::string>>{
+                       {"4", "Observation/o", "3", "-", "-"},
+                       {"7", "file.psv", "-", "-", "-"},
+                       {"8", "Encounter/e", "-", "-", "abc"},
+                       {"9", "Patient/p", "-", "2020-01-02 00:00:00", "-"}}));
+  auto events = (*store)->QueryText("SELECT source, numeric_value FROM events ORDER BY time");
+  ASSERT_TRUE(events.ok());
+  EXPECT_EQ(*events,
+            (std::vector<std::vector<std::string>>{{"Observation/o", "80"}, {"file.psv", "81"}}));
+  auto tables = (*store)->QueryText(
+      "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'record_versions'");
+  ASSERT_TRUE(tables.ok());
+  EXPECT_EQ((*tables)[0][0], "0");
+  const auto versions = Versions(**store);
+  ASSERT_EQ(versions.size(), 3u);  // file.psv has no version
+  EXPECT_EQ(versions.at("Observation/o").version_id, "3");
+  EXPECT_EQ(versions.at("Encounter/e").content_hash, "abc");
+  // New sources continue after the migrated keys.
+  auto run = (*store)->StartRun("test", "", 1);
+  ASSERT_TRUE(run.ok());
+  Batch b;
+  b.record_versions.push_back({"Patient/q", "1", std::nullopt, ""});
+  ASSERT_TRUE((*store)->WriteBatch(*run, b).ok());
+  auto key = (*store)->QueryText("SELECT source_key FROM sources WHERE source = 'Patient/q'");
+  ASSERT_TRUE(key.ok());
+  EXPECT_EQ((*key)[0][0], "10");
+}
+
+// A record's version is kept in the sources row of its events; a record without events gets a row
+// of its own. Versions listed in another order than the events' sources find their rows too.
+TEST(StoreTest, AVersionSharesItsEventsSourceRow) {
+  for (bool reversed : {false, true}) {
+    testing::TempDir dir;
+    auto store = Store::Open(dir.path() / "s.duckdb", Store::Mode::kReadWrite);
+    ASSERT_TRUE(store.ok());
+    auto run = (*store)->StartRun("test", "", 1);
+    ASSERT_TRUE(run.ok());
+    Batch b;
+    b.subjects.push_back({"p", "test", "", std::nullopt, std::nullopt, std::nullopt});
+    const uint32_t subject = b.events.InternSubject("p");
+    const uint32_t hr = b.events.InternCode("LOINC/8867-4", "/min");
+    for (int i = 1; i <= 3; ++i) {
+      const uint32_t source = b.events.AddNewSource("Observation/" + std::to_string(i));
+      b.events.AddNumeric(subject, MakeInstant(2000, 1, i), hr, 70 + i, EventColumns::kNone,
+                          source);
+    }
+    std::vector<RecordVersion> versions = {{"Patient/p", "", std::nullopt, "h0"},
+                                           {"Observation/1", "1", std::nullopt, ""},
+                                           {"Observation/2", "2", std::nullopt, ""},
+                                           {"Encounter/e", "", MakeInstant(2020, 1, 1), ""},
+                                           {"Observation/3", "", std::nullopt, "h3"}};
+    if (reversed) std::reverse(versions.begin(), versions.end());
+    b.record_versions = versions;
+    ASSERT_TRUE((*store)->WriteBatch(*run, b).ok());
+    auto rows = (*store)->QueryText(
+        "SELECT s.source, coalesce(s.version_id, '-'), coalesce(s.content_hash, '-'), "
+        "count(e.time) FROM sources s LEFT JOIN event_data e ON e.source_key = s.source_key "
+        "GROUP BY ALL ORDER BY 1");
+    ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+    EXPECT_EQ(*rows, (std::vector<std::vector<std::string>>{{"Encounter/e", "-", "-", "0"},
+                                                            {"Observation/1", "1", "-", "1"},
+                                                            {"Observation/2", "2", "-", "1"},
+                                                            {"Observation/3", "-", "h3", "1"},
+                                                            {"Patient/p", "-", "h0", "0"}}))
+        << (reversed ? "reversed" : "in order");
+    EXPECT_EQ(Versions(**store).size(), 5u);
+  }
 }
 
 TEST(StoreTest, RecordVersionsRoundTrip) {
