@@ -1,5 +1,6 @@
 #include "vigil/store/store.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -451,24 +452,35 @@ TEST(StoreTest, RejectFileHoldsRawRecords) {
   EXPECT_NE(text->find("\"raw_base64\":\"/wAB\""), std::string::npos);
 }
 
+// Writes a store of an older schema version at `path` the way that version's vigil made it (the
+// version 1 DDL and the migrations up to `version`), then runs `rows` (its data).
+::testing::AssertionResult WriteOldStore(const std::filesystem::path& path, int version,
+                                         std::string_view rows) {
+  auto db = duck::Database::Open(path.string(), false);
+  if (!db.ok()) return ::testing::AssertionFailure() << db.status().ToString();
+  auto conn = (*db)->Connect();
+  if (!conn.ok()) return ::testing::AssertionFailure() << conn.status().ToString();
+  std::vector<std::string> sql = {std::string(kSchemaVersion1Sql)};
+  for (int v = 1; v < version; ++v) sql.emplace_back(kMigrations[static_cast<size_t>(v - 1)]);
+  sql.push_back(fmt::format("INSERT INTO vigil_meta VALUES ('schema_version', '{}')", version));
+  sql.emplace_back(rows);
+  for (const std::string& statement : sql) {
+    base::Status s = conn->Exec(statement);
+    if (!s.ok()) return ::testing::AssertionFailure() << s.ToString();
+  }
+  return ::testing::AssertionSuccess();
+}
+
 TEST(StoreTest, MigratesAVersion1StoreAndKeepsItsData) {
   testing::TempDir dir;
   auto path = dir.path() / "v1.duckdb";
-  {
-    auto db = duck::Database::Open(path.string(), false);
-    ASSERT_TRUE(db.ok());
-    auto conn = (*db)->Connect();
-    ASSERT_TRUE(conn.ok());
-    ASSERT_TRUE(conn->Exec(kSchemaVersion1Sql).ok());
-    ASSERT_TRUE(conn->Exec("INSERT INTO vigil_meta VALUES ('schema_version', '1')").ok());
-    ASSERT_TRUE(conn->Exec("INSERT INTO subjects VALUES (1, 'old', 'test', 'male', NULL, NULL, "
-                           "NULL); INSERT INTO codes VALUES (1, 'LOINC/8867-4', '/min'); "
-                           "INSERT INTO codes VALUES (2, 'SNOMED/1', NULL); "
-                           "INSERT INTO event_data VALUES (1, TIMESTAMP '2000-01-01', 1, 80, "
-                           "NULL, NULL, NULL), (1, TIMESTAMP '2000-01-02', 2, 3, 'seen', "
-                           "NULL, NULL)")
-                    .ok());
-  }
+  ASSERT_TRUE(WriteOldStore(path, 1,
+                            "INSERT INTO subjects VALUES (1, 'old', 'test', 'male', NULL, NULL, "
+                            "NULL); INSERT INTO codes VALUES (1, 'LOINC/8867-4', '/min'); "
+                            "INSERT INTO codes VALUES (2, 'SNOMED/1', NULL); "
+                            "INSERT INTO event_data VALUES (1, TIMESTAMP '2000-01-01', 1, 80, "
+                            "NULL, NULL, NULL), (1, TIMESTAMP '2000-01-02', 2, 3, 'seen', "
+                            "NULL, NULL)"));
   auto store = Store::Open(path, Store::Mode::kReadWrite);
   ASSERT_TRUE(store.ok()) << store.status().ToString();
   EXPECT_EQ((*store)->schema_version(), kSchemaVersion);
@@ -498,26 +510,16 @@ TEST(StoreTest, MigratesAVersion1StoreAndKeepsItsData) {
 TEST(StoreTest, MigratesRecordVersionsIntoSources) {
   testing::TempDir dir;
   auto path = dir.path() / "v3.duckdb";
-  {
-    auto db = duck::Database::Open(path.string(), false);
-    ASSERT_TRUE(db.ok());
-    auto conn = (*db)->Connect();
-    ASSERT_TRUE(conn.ok());
-    ASSERT_TRUE(conn->Exec(kSchemaVersion1Sql).ok());
-    ASSERT_TRUE(conn->Exec(kMigrations[0]).ok());
-    ASSERT_TRUE(conn->Exec(kMigrations[1]).ok());
-    ASSERT_TRUE(conn->Exec("INSERT INTO vigil_meta VALUES ('schema_version', '3')").ok());
-    ASSERT_TRUE(
-        conn->Exec("INSERT INTO subjects VALUES (1, 'p', 'test', NULL, NULL, NULL, NULL); "
-                   "INSERT INTO codes VALUES (1, 'LOINC/8867-4', '/min'); "
-                   "INSERT INTO sources VALUES (4, 'Observation/o'), (7, 'file.psv'); "
-                   "INSERT INTO event_data VALUES (1, TIMESTAMP '2000-01-01', 1, 80, NULL, 4), "
-                   "(1, TIMESTAMP '2000-01-02', 1, 81, NULL, 7); "
-                   "INSERT INTO record_versions VALUES ('Observation/o', '3', NULL, NULL), "
-                   "('Patient/p', NULL, TIMESTAMP '2020-01-02', NULL), "
-                   "('Encounter/e', NULL, NULL, 'abc')")
-            .ok());
-  }
+  ASSERT_TRUE(
+      WriteOldStore(path, 3,
+                    "INSERT INTO subjects VALUES (1, 'p', 'test', NULL, NULL, NULL, NULL); "
+                    "INSERT INTO codes VALUES (1, 'LOINC/8867-4', '/min'); "
+                    "INSERT INTO sources VALUES (4, 'Observation/o'), (7, 'file.psv'); "
+                    "INSERT INTO event_data VALUES (1, TIMESTAMP '2000-01-01', 1, 80, "
+                    "NULL, 4), (1, TIMESTAMP '2000-01-02', 1, 81, NULL, 7); "
+                    "INSERT INTO record_versions VALUES ('Observation/o', '3', NULL, NULL), "
+                    "('Patient/p', NULL, TIMESTAMP '2020-01-02', NULL), "
+                    "('Encounter/e', NULL, NULL, 'abc')"));
   auto store = Store::Open(path, Store::Mode::kReadWrite);
   ASSERT_TRUE(store.ok()) << store.status().ToString();
   EXPECT_EQ((*store)->schema_version(), 4);
