@@ -688,10 +688,6 @@ Store::~Store() = default;
 Result<std::unique_ptr<Store>> Store::Open(const fs::path& path, Mode mode) {
   std::error_code ec;
   const bool exists = fs::exists(path, ec);
-  // Nothing at the path, not even a write-ahead log DuckDB would replay: the store is new.
-  std::error_code wal_ec;
-  const bool is_new =
-      !exists && !ec && !fs::exists(fs::path(path.string() + ".wal"), wal_ec) && !wal_ec;
   if (mode == Mode::kReadOnly && !exists) {
     return base::NotFoundError(fmt::format("no store at {}", path.string()));
   }
@@ -720,6 +716,10 @@ Result<std::unique_ptr<Store>> Store::Open(const fs::path& path, Mode mode) {
     return std::unique_ptr<Store>(new Store(path, std::move(impl)));
   }
 
+  // Nothing at the path, not even a write-ahead log DuckDB would replay: the store is new.
+  std::error_code wal_ec;
+  const bool is_new =
+      !exists && !ec && !fs::exists(fs::path(path.string() + ".wal"), wal_ec) && !wal_ec;
   if (path.has_parent_path()) fs::create_directories(path.parent_path(), ec);
   VIGIL_ASSIGN_OR_RETURN(auto db, duck::Database::Open(path.string(), /*read_only=*/false));
   VIGIL_ASSIGN_OR_RETURN(auto conn, db->Connect());
