@@ -25,6 +25,7 @@ struct TrainFlags {
   std::string test_fold;
   uint64_t seed = 1;
   int folds = 5;
+  int bags = 1;
   int threads = 0;
   int bootstrap = 200;
 };
@@ -82,6 +83,7 @@ int Run(const TrainFlags& flags, const GlobalOptions& global) {
   request.kind = *kind;
   request.seed = flags.seed;
   request.folds = flags.folds;
+  request.bags = flags.bags;
   request.threads = flags.threads;
   request.bootstrap = flags.bootstrap;
   if (!flags.hyperparameters.empty()) {
@@ -151,6 +153,11 @@ void AddTrainCommand(CLI::App& app, const GlobalOptions& global, int& exit_code)
   sub->add_option("--folds", flags->folds, "Cross-validation folds (by patient)")
       ->capture_default_str()
       ->check(CLI::Range(2, 20));
+  sub->add_option("--bags", flags->bags,
+                  "XGBoost: refit the final model this many times with consecutive seeds and "
+                  "average them into one booster (lower variance; costs that many final fits)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100));
   sub->add_option("--test-fold", flags->test_fold,
                   "K/N: test on part K of N of the task's stratified split instead of its "
                   "test_fraction (outer cross-validation: run K = 1..N, evals/cross_validate.sh)");

@@ -68,8 +68,15 @@ void ModelSection(const TrainedModel& model, std::string& out) {
         "- Hyperparameters (chosen by {}-fold patient-grouped cross-validation): `{}`\n",
         t.value("folds", 0), t["hyperparameters"].dump());
   }
-  if (t.contains("final_rounds"))
-    out += fmt::format("- Boosting rounds: {}\n", Number(t["final_rounds"]));
+  if (t.contains("final_rounds")) {
+    out += fmt::format("- Boosting rounds: {}", Number(t["final_rounds"]));
+    const int bags = t.value("bags", 1);
+    if (bags > 1) {
+      out += fmt::format(
+          " in each of {} fits with consecutive seeds, averaged into one model (bagging)", bags);
+    }
+    out += "\n";
+  }
   if (model.kind() == ModelKind::kBlend && t.contains("logistic")) {
     out += fmt::format(
         "- Blend: log-odds {:.2f} x the trees above + {:.2f} x an {} (`{}`, class weighting {}); "

@@ -24,7 +24,7 @@ constexpr int kMaxSaveAttempts = 20;  // concurrent writers of one name each ret
 
 nlohmann::ordered_json Hyperparameters(const nlohmann::ordered_json& training) {
   nlohmann::ordered_json h;
-  for (const char* key : {"model", "hyperparameters", "final_rounds", "class_weighting",
+  for (const char* key : {"model", "hyperparameters", "final_rounds", "bags", "class_weighting",
                           "positive_weight", "folds", "seed"}) {
     if (training.contains(key)) h[key] = training[key];
   }

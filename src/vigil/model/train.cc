@@ -43,6 +43,7 @@ base::Status ValidateInputs(const features::FeatureMatrix& m, const TrainOptions
     }
   }
   if (o.folds < 2) return base::InvalidArgumentError("cross-validation needs at least 2 folds");
+  if (o.bags < 1 || o.bags > 100) return base::InvalidArgumentError("bags must be 1 to 100");
   if (o.max_rounds < 1 || o.early_stopping_rounds < 1) {
     return base::InvalidArgumentError("max_rounds and early_stopping_rounds must be positive");
   }
@@ -234,11 +235,22 @@ base::Status FitFinalXgboost(const features::FeatureMatrix& m, const TrainOption
       static_cast<double>(best.fold_rounds.size());
   report.final_rounds = std::max(1, static_cast<int>(std::lround(mean_rounds)));
   VIGIL_ASSIGN_OR_RETURN(auto dall, internal::MakeDMatrix(m, d.rows, weights, o.num_threads));
-  VIGIL_ASSIGN_OR_RETURN(
-      auto fit, internal::FitXgboost(dall, nullptr, grid[report.chosen], o, report.final_rounds));
-  VIGIL_ASSIGN_OR_RETURN(xgb::Booster sliced, fit.booster.Slice(report.final_rounds));
-  VIGIL_RETURN_IF_ERROR(sliced.SetFeatureNames(m.names));
-  parts.booster = std::make_unique<xgb::Booster>(std::move(sliced));
+  report.bags = o.bags;
+  std::vector<xgb::Booster> members;
+  for (int b = 0; b < o.bags; ++b) {
+    TrainOptions member = o;
+    member.seed = o.seed + static_cast<uint64_t>(b);
+    if (o.progress && o.bags > 1) o.progress(fmt::format("final fit, bag {}/{}", b + 1, o.bags));
+    VIGIL_ASSIGN_OR_RETURN(auto fit, internal::FitXgboost(dall, nullptr, grid[report.chosen],
+                                                          member, report.final_rounds));
+    VIGIL_ASSIGN_OR_RETURN(xgb::Booster sliced, fit.booster.Slice(report.final_rounds));
+    members.push_back(std::move(sliced));
+  }
+  std::vector<const xgb::Booster*> pointers;
+  for (const auto& b : members) pointers.push_back(&b);
+  VIGIL_ASSIGN_OR_RETURN(xgb::Booster averaged, xgb::AverageBoosters(pointers));
+  VIGIL_RETURN_IF_ERROR(averaged.SetFeatureNames(m.names));
+  parts.booster = std::make_unique<xgb::Booster>(std::move(averaged));
   return base::Status::Ok();
 }
 
@@ -383,7 +395,10 @@ nlohmann::ordered_json TrainingReport::ToJson() const {
   j["chosen"] = chosen;
   j["hyperparameters"] =
       candidates.empty() ? nlohmann::ordered_json() : candidates[chosen].hyperparameters;
-  if (model != "logistic") j["final_rounds"] = final_rounds;
+  if (model != "logistic") {
+    j["final_rounds"] = final_rounds;
+    j["bags"] = bags;
+  }
   if (model == "blend") {
     auto& lj = j["logistic"] = nlohmann::ordered_json::object();
     lj["class_weighting"] = logistic_class_weighting;

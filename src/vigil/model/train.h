@@ -14,7 +14,8 @@
 //     its patient) are used to choose and fit the calibrator (calibration.h) and then the
 //     threshold (threshold.h).
 //  5. The final model is refitted on every labelled row with the winning hyperparameters (XGBoost:
-//     the mean of the k early-stopping round counts).
+//     the mean of the k early-stopping round counts; with options.bags > 1, that many fits with
+//     consecutive seeds, averaged into one booster).
 // A blend (ModelKind::kBlend) runs steps 3 for both XGBoost and logistic regression on the same
 // folds, keeps the best candidate of each, and mixes their held-out margins as w x XGBoost + (1 -
 // w) x logistic, w from 1, 0.9, ..., 0 by the mean held-out-fold AUROC (the larger w on a tie, so
@@ -76,6 +77,12 @@ struct TrainOptions {
   std::vector<XgboostParams> xgboost_grid;  // empty: DefaultXgboostGrid()
   int max_rounds = 2000;
   int early_stopping_rounds = 50;
+  // XGBoost's final refit as a bag: this many fits with seeds seed, seed + 1, ..., each of the
+  // chosen round count, averaged on the margin scale into one booster (xgb::AverageBoosters).
+  // Averaging fits that differ only in their row and column subsamples lowers the variance of the
+  // final model; the search, calibration and threshold are unchanged (they use single fits' held-
+  // out margins). 1: a single fit.
+  int bags = 1;
   std::vector<double> logistic_l2_grid;          // empty: DefaultLogisticL2Grid()
   std::optional<CalibrationMethod> calibration;  // unset: Platt or isotonic, chosen by validation
   // kMaxUtility with row_utility: one entry per row of the matrix (labelled or not).
@@ -106,6 +113,7 @@ struct TrainingReport {
   std::vector<CandidateResult> candidates;  // a blend's XGBoost candidates
   size_t chosen = 0;
   int final_rounds = 0;  // XGBoost
+  int bags = 1;          // XGBoost fits averaged into the final model
   // A blend's logistic part, and the weights tried: (XGBoost weight, mean held-out-fold AUROC).
   std::vector<CandidateResult> logistic_candidates;
   size_t logistic_chosen = 0;

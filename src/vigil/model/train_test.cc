@@ -8,6 +8,7 @@
 #include <limits>
 #include <numeric>
 
+#include "vigil/model/model_card.h"
 #include "vigil/model/scoring.h"
 #include "vigil/model/threshold.h"
 #include "vigil/testing/synthetic_matrix.h"
@@ -186,6 +187,43 @@ TEST(TrainTest, DeterministicForASeed) {
     EXPECT_NE(a->training_report()["candidates"][0]["fold_auroc"],
               c->training_report()["candidates"][0]["fold_auroc"]);
   }
+}
+
+// A bag refits the chosen candidate with consecutive seeds and averages the fits: the search,
+// calibration and threshold are the single fit's, the final booster holds every member's rounds,
+// and it predicts new patients at least about as well.
+TEST(TrainTest, BagsAverageFinalFitsWithConsecutiveSeeds) {
+  const auto spec = TrainSpec();
+  const auto train = testing::MakeSynthetic(spec);
+  const auto test = TestData(spec);
+  auto options = SmallOptions(ModelKind::kXgboost);
+  auto single = Train(train.matrix, options);
+  options.bags = 4;
+  auto bagged = Train(train.matrix, options);
+  ASSERT_TRUE(single.ok() && bagged.ok()) << bagged.status().ToString();
+  const auto& r1 = single->training_report();
+  const auto& r4 = bagged->training_report();
+  EXPECT_EQ(r1["bags"], 1);
+  EXPECT_EQ(r4["bags"], 4);
+  EXPECT_EQ(r1["candidates"].dump(), r4["candidates"].dump());
+  EXPECT_EQ(r1["final_rounds"], r4["final_rounds"]);
+  EXPECT_EQ(single->calibrator().ToJson().dump(), bagged->calibrator().ToJson().dump());
+  EXPECT_EQ(single->threshold(), bagged->threshold());
+  const int rounds = r1["final_rounds"].get<int>();
+  auto json = bagged->ModelFiles();
+  ASSERT_TRUE(json.ok());
+  auto booster = xgb::Booster::FromJson(json->at("model.json"));
+  ASSERT_TRUE(booster.ok());
+  EXPECT_EQ(*booster->BoostedRounds(), 4 * rounds);
+  const auto p1 = Probabilities(*single, test.matrix);
+  const auto p4 = Probabilities(*bagged, test.matrix);
+  EXPECT_NE(p1, p4);
+  const double a1 = Auroc(p1, test.matrix.labels), a4 = Auroc(p4, test.matrix.labels);
+  EXPECT_GT(a4, a1 - 0.01) << a1 << " " << a4;
+  const std::string card = RenderModelCard("m", 1, "2026-01-01T00:00:00Z", *bagged, {});
+  EXPECT_NE(card.find("in each of 4 fits with consecutive seeds"), std::string::npos) << card;
+  options.bags = 0;
+  EXPECT_EQ(Train(train.matrix, options).status().code(), base::StatusCode::kInvalidArgument);
 }
 
 // A blend searches both model kinds on the same folds and keeps the weight whose mixed held-out

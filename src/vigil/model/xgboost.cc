@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <limits>
+#include <nlohmann/json.hpp>
 
 #include "vigil/base/text.h"
 
@@ -182,6 +183,75 @@ base::Result<std::string> Booster::SaveJson() const {
   const char* data = nullptr;
   VIGIL_XGB_CALL(XGBoosterSaveModelToBuffer(handle_.get(), R"({"format": "json"})", &len, &data));
   return std::string(data, len);
+}
+
+namespace {
+
+// Divides a gbtree model's leaf values and node weights by `n` (in place).
+base::Status ScaleTrees(nlohmann::json& trees, double n) {
+  for (auto& tree : trees) {
+    auto& left = tree.at("left_children");
+    auto& values = tree.at("split_conditions");
+    auto& weights = tree.at("base_weights");
+    if (left.size() != values.size() || weights.size() != values.size()) {
+      return base::InternalError("XGBoost tree arrays differ in length");
+    }
+    for (size_t i = 0; i < values.size(); ++i) {
+      weights[i] = weights[i].get<double>() / n;
+      if (left[i].get<int64_t>() == -1) values[i] = values[i].get<double>() / n;
+    }
+  }
+  return base::Status::Ok();
+}
+
+}  // namespace
+
+base::Result<Booster> AverageBoosters(std::span<const Booster* const> members) {
+  if (members.empty()) return base::InvalidArgumentError("no boosters to average");
+  if (members.size() == 1) {
+    VIGIL_ASSIGN_OR_RETURN(std::string json, members[0]->SaveJson());
+    return Booster::FromJson(json);
+  }
+  try {
+    nlohmann::json merged;
+    nlohmann::json all_trees = nlohmann::json::array();
+    for (size_t b = 0; b < members.size(); ++b) {
+      VIGIL_ASSIGN_OR_RETURN(std::string text, members[b]->SaveJson());
+      nlohmann::json model = nlohmann::json::parse(text);
+      const auto& learner = model.at("learner");
+      auto& gbtree = model.at("learner").at("gradient_booster");
+      if (gbtree.at("name") != "gbtree") {
+        return base::InvalidArgumentError("only tree boosters (gbtree) can be averaged");
+      }
+      auto& trees = gbtree.at("model").at("trees");
+      VIGIL_RETURN_IF_ERROR(ScaleTrees(trees, static_cast<double>(members.size())));
+      if (b == 0) {
+        merged = model;
+      } else {
+        const auto& first = merged.at("learner");
+        for (const char* key : {"learner_model_param", "objective", "feature_names"}) {
+          if (learner.at(key) != first.at(key)) {
+            return base::InvalidArgumentError(
+                fmt::format("boosters to average differ in their {}", key));
+          }
+        }
+      }
+      for (auto& tree : trees) all_trees.push_back(std::move(tree));
+    }
+    auto& model = merged.at("learner").at("gradient_booster").at("model");
+    if (model.at("gbtree_model_param").at("num_parallel_tree") != "1") {
+      return base::InvalidArgumentError("boosters with parallel trees cannot be averaged");
+    }
+    for (size_t i = 0; i < all_trees.size(); ++i) all_trees[i]["id"] = i;
+    model["tree_info"] = std::vector<int>(all_trees.size(), 0);
+    model["gbtree_model_param"]["num_trees"] = std::to_string(all_trees.size());
+    model["trees"] = std::move(all_trees);
+    merged["learner"]["attributes"] = nlohmann::json::object();
+    return Booster::FromJson(merged.dump());
+  } catch (const nlohmann::json::exception& e) {
+    return base::InternalError(
+        fmt::format("XGBoost model JSON has an unexpected shape: {}", e.what()));
+  }
 }
 
 }  // namespace vigil::model::xgb

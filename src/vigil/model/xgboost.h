@@ -105,6 +105,14 @@ class Booster {
   std::unique_ptr<std::mutex> mutex_;
 };
 
+// One booster whose margin is the mean of the members' margins (a bag of boosters fitted with
+// different seeds): every member's trees, each leaf value (and node weight) divided by the number
+// of members, in XGBoost's own JSON format, so that XGBoost (from C, Python or R) predicts and
+// explains it as any other model. The members must share objective, base score, feature count and
+// names. InvalidArgument on an empty list or members that differ; Internal when XGBoost's JSON is
+// not the expected shape.
+base::Result<Booster> AverageBoosters(std::span<const Booster* const> members);
+
 }  // namespace vigil::model::xgb
 
 #endif  // VIGIL_MODEL_XGBOOST_H_

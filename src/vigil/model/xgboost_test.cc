@@ -126,5 +126,74 @@ TEST(XgboostTest, ContributionsSumToMargin) {
   }
 }
 
+Booster TrainSubsampled(const DMatrix& d, int rounds, int seed) {
+  Booster b = TrainToy(d, 0);
+  EXPECT_TRUE(b.SetParam("subsample", "0.7").ok());
+  EXPECT_TRUE(b.SetParam("colsample_bytree", "0.7").ok());
+  EXPECT_TRUE(b.SetParam("seed", std::to_string(seed)).ok());
+  for (int i = 0; i < rounds; ++i) EXPECT_TRUE(b.UpdateOneIter(i, d).ok());
+  return b;
+}
+
+TEST(XgboostTest, AveragedBoosterPredictsTheMeanMarginAndExplainsIt) {
+  Toy t = MakeToy(300);
+  auto d = DMatrix::FromDense(t.values, t.rows, t.cols, 1);
+  ASSERT_TRUE(d.ok());
+  ASSERT_TRUE(d->SetLabels(t.labels).ok());
+  ASSERT_TRUE(d->SetFeatureNames({"a", "b", "c"}).ok());
+  std::vector<Booster> members;
+  for (int seed : {1, 2, 3}) members.push_back(TrainSubsampled(*d, 8, seed));
+  for (auto& m : members) ASSERT_TRUE(m.SetFeatureNames({"a", "b", "c"}).ok());
+  std::vector<const Booster*> pointers = {&members[0], &members[1], &members[2]};
+  auto avg = AverageBoosters(pointers);
+  ASSERT_TRUE(avg.ok()) << avg.status().ToString();
+
+  std::vector<std::vector<float>> margins;
+  for (const auto& m : members) margins.push_back(*m.Predict(*d, PredictKind::kMargin));
+  // Different seeds make different models, so the mean is not any one member's margin.
+  EXPECT_NE(margins[0], margins[1]);
+  auto mean = avg->Predict(*d, PredictKind::kMargin);
+  ASSERT_TRUE(mean.ok());
+  ASSERT_EQ(mean->size(), t.rows);
+  for (size_t r = 0; r < t.rows; ++r) {
+    EXPECT_NEAR((*mean)[r], (margins[0][r] + margins[1][r] + margins[2][r]) / 3, 1e-5) << r;
+  }
+  EXPECT_EQ(*avg->BoostedRounds(), 24);
+  EXPECT_EQ(*avg->FeatureNames(), (std::vector<std::string>{"a", "b", "c"}));
+  // TreeSHAP on the averaged trees still adds up to its margin.
+  auto contrib = avg->Predict(*d, PredictKind::kContributions);
+  ASSERT_TRUE(contrib.ok());
+  for (size_t r = 0; r < t.rows; ++r) {
+    double sum = 0;
+    for (size_t j = 0; j <= t.cols; ++j) sum += (*contrib)[r * (t.cols + 1) + j];
+    EXPECT_NEAR(sum, (*mean)[r], 1e-4) << r;
+  }
+  // It saves and loads as any XGBoost model.
+  auto reloaded = Booster::FromJson(*avg->SaveJson());
+  ASSERT_TRUE(reloaded.ok());
+  EXPECT_EQ(*reloaded->Predict(*d, PredictKind::kMargin), *mean);
+
+  // One member: the same model.
+  std::vector<const Booster*> one = {&members[1]};
+  auto single = AverageBoosters(one);
+  ASSERT_TRUE(single.ok());
+  EXPECT_EQ(*single->Predict(*d, PredictKind::kMargin), margins[1]);
+}
+
+TEST(XgboostTest, AveragingRefusesNothingAndDifferentFeatures) {
+  EXPECT_EQ(AverageBoosters({}).status().code(), base::StatusCode::kInvalidArgument);
+  Toy t = MakeToy(100);
+  auto d = DMatrix::FromDense(t.values, t.rows, t.cols, 1);
+  ASSERT_TRUE(d.ok());
+  ASSERT_TRUE(d->SetLabels(t.labels).ok());
+  Booster a = TrainSubsampled(*d, 2, 1), b = TrainSubsampled(*d, 2, 2);
+  ASSERT_TRUE(a.SetFeatureNames({"a", "b", "c"}).ok());
+  ASSERT_TRUE(b.SetFeatureNames({"a", "b", "other"}).ok());
+  std::vector<const Booster*> pointers = {&a, &b};
+  auto avg = AverageBoosters(pointers);
+  EXPECT_EQ(avg.status().code(), base::StatusCode::kInvalidArgument);
+  EXPECT_NE(avg.status().message().find("feature_names"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace vigil::model::xgb

@@ -553,6 +553,7 @@ Result<TrainResult> TrainTask(store::Store& store, const task::TaskSpec& spec,
   options.folds = request.folds;
   options.seed = request.seed;
   options.num_threads = request.threads;
+  options.bags = request.bags;
   if (request.xgboost_params) options.xgboost_grid = {*request.xgboost_params};
   VIGIL_ASSIGN_OR_RETURN(options.threshold, RuleFor(spec.evaluation, train));
   options.progress = [&](std::string_view line) {

@@ -48,6 +48,7 @@ struct TrainRequest {
   int threads = 0;  // 0: every core
   // One XGBoost candidate instead of the default grid (the hyperparameters are then fixed).
   std::optional<model::XgboostParams> xgboost_params;
+  int bags = 1;         // XGBoost's final refit: fits averaged (model::TrainOptions::bags)
   int bootstrap = 200;  // replicates for the intervals of the test-set evaluation
   ProgressFn progress;  // short lines; may be empty
 };
