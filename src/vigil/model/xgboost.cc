@@ -239,8 +239,11 @@ base::Result<Booster> AverageBoosters(std::span<const Booster* const> members) {
       for (auto& tree : trees) all_trees.push_back(std::move(tree));
     }
     auto& model = merged.at("learner").at("gradient_booster").at("model");
-    if (model.at("gbtree_model_param").at("num_parallel_tree") != "1") {
-      return base::InvalidArgumentError("boosters with parallel trees cannot be averaged");
+    // One tree per round and one output: every tree belongs to output group 0.
+    if (model.at("gbtree_model_param").at("num_parallel_tree") != "1" ||
+        merged.at("learner").at("learner_model_param").at("num_class") != "0") {
+      return base::InvalidArgumentError(
+          "only single-output boosters with one tree per round can be averaged");
     }
     for (size_t i = 0; i < all_trees.size(); ++i) all_trees[i]["id"] = i;
     model["tree_info"] = std::vector<int>(all_trees.size(), 0);
