@@ -83,6 +83,10 @@ int Run(const TrainFlags& flags, const GlobalOptions& global) {
   request.kind = *kind;
   request.seed = flags.seed;
   request.folds = flags.folds;
+  if (flags.bags > 1 && *kind == model::ModelKind::kLogistic) {
+    return ReportError(base::InvalidArgumentError("--bags applies to --model xgboost or blend"),
+                       true);
+  }
   request.bags = flags.bags;
   request.threads = flags.threads;
   request.bootstrap = flags.bootstrap;
