@@ -83,6 +83,15 @@ void SetOptString(duck::AppendChunk& c, size_t col, size_t row,
   }
 }
 
+// An empty string is stored as NULL (record versions: a resource without a versionId or hash).
+void SetStringOrNull(duck::AppendChunk& c, size_t col, size_t row, std::string_view v) {
+  if (v.empty()) {
+    c.SetNull(col, row);
+  } else {
+    c.SetString(col, row, v);
+  }
+}
+
 void SetOptDouble(duck::AppendChunk& c, size_t col, size_t row, const std::optional<double>& v) {
   if (v) {
     c.SetDouble(col, row, *v);
@@ -425,24 +434,17 @@ Status WriteDictionaries(duck::Connection& conn, const BatchKeys& bk) {
   }
   if (!bk.new_sources.empty()) {
     VIGIL_ASSIGN_OR_RETURN(auto app, conn.CreateAppender("sources"));
-    VIGIL_RETURN_IF_ERROR(
-        AppendAll(app, {kInteger, kVarchar, kVarchar, kTimestamp, kVarchar}, bk.new_sources,
-                  [](duck::AppendChunk& c, size_t r, const BatchKeys::NewSource& source) {
-                    c.SetInt32(0, r, source.key);
-                    c.SetString(1, r, source.source);
-                    const RecordVersion* v = source.version;
-                    if (v == nullptr || v->version_id.empty()) {
-                      c.SetNull(2, r);
-                    } else {
-                      c.SetString(2, r, v->version_id);
-                    }
-                    SetOptTime(c, 3, r, v == nullptr ? std::nullopt : v->last_updated);
-                    if (v == nullptr || v->content_hash.empty()) {
-                      c.SetNull(4, r);
-                    } else {
-                      c.SetString(4, r, v->content_hash);
-                    }
-                  }));
+    const RecordVersion unversioned;  // a PhysioNet file's source: every version column NULL
+    VIGIL_RETURN_IF_ERROR(AppendAll(
+        app, {kInteger, kVarchar, kVarchar, kTimestamp, kVarchar}, bk.new_sources,
+        [&unversioned](duck::AppendChunk& c, size_t r, const BatchKeys::NewSource& source) {
+          c.SetInt32(0, r, source.key);
+          c.SetString(1, r, source.source);
+          const RecordVersion& v = source.version ? *source.version : unversioned;
+          SetStringOrNull(c, 2, r, v.version_id);
+          SetOptTime(c, 3, r, v.last_updated);
+          SetStringOrNull(c, 4, r, v.content_hash);
+        }));
   }
   return Status::Ok();
 }
