@@ -246,11 +246,16 @@ base::Status FitFinalXgboost(const features::FeatureMatrix& m, const TrainOption
     VIGIL_ASSIGN_OR_RETURN(xgb::Booster sliced, fit.booster.Slice(report.final_rounds));
     members.push_back(std::move(sliced));
   }
-  std::vector<const xgb::Booster*> pointers;
-  for (const auto& b : members) pointers.push_back(&b);
-  VIGIL_ASSIGN_OR_RETURN(xgb::Booster averaged, xgb::AverageBoosters(pointers));
-  VIGIL_RETURN_IF_ERROR(averaged.SetFeatureNames(m.names));
-  parts.booster = std::make_unique<xgb::Booster>(std::move(averaged));
+  // A bag becomes one booster; a single fit is kept as it is (no JSON round trip).
+  if (members.size() > 1) {
+    std::vector<const xgb::Booster*> pointers;
+    for (const auto& b : members) pointers.push_back(&b);
+    VIGIL_ASSIGN_OR_RETURN(xgb::Booster averaged, xgb::AverageBoosters(pointers));
+    members.clear();
+    members.push_back(std::move(averaged));
+  }
+  VIGIL_RETURN_IF_ERROR(members[0].SetFeatureNames(m.names));
+  parts.booster = std::make_unique<xgb::Booster>(std::move(members[0]));
   return base::Status::Ok();
 }
 

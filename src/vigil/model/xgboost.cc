@@ -218,25 +218,25 @@ base::Result<Booster> AverageBoosters(std::span<const Booster* const> members) {
     for (size_t b = 0; b < members.size(); ++b) {
       VIGIL_ASSIGN_OR_RETURN(std::string text, members[b]->SaveJson());
       nlohmann::json model = nlohmann::json::parse(text);
-      const auto& learner = model.at("learner");
-      auto& gbtree = model.at("learner").at("gradient_booster");
+      auto& learner = model.at("learner");
+      auto& gbtree = learner.at("gradient_booster");
       if (gbtree.at("name") != "gbtree") {
         return base::InvalidArgumentError("only tree boosters (gbtree) can be averaged");
       }
       auto& trees = gbtree.at("model").at("trees");
       VIGIL_RETURN_IF_ERROR(ScaleTrees(trees, static_cast<double>(members.size())));
+      for (auto& tree : trees) all_trees.push_back(std::move(tree));
       if (b == 0) {
-        merged = model;
-      } else {
-        const auto& first = merged.at("learner");
-        for (const char* key : {"learner_model_param", "objective", "feature_names"}) {
-          if (learner.at(key) != first.at(key)) {
-            return base::InvalidArgumentError(
-                fmt::format("boosters to average differ in their {}", key));
-          }
+        merged = std::move(model);  // its trees are replaced by all members' below
+        continue;
+      }
+      const auto& first = merged.at("learner");
+      for (const char* key : {"learner_model_param", "objective", "feature_names"}) {
+        if (learner.at(key) != first.at(key)) {
+          return base::InvalidArgumentError(
+              fmt::format("boosters to average differ in their {}", key));
         }
       }
-      for (auto& tree : trees) all_trees.push_back(std::move(tree));
     }
     auto& model = merged.at("learner").at("gradient_booster").at("model");
     // One tree per round and one output: every tree belongs to output group 0.
