@@ -32,6 +32,17 @@ Toy MakeToy(size_t rows) {
   return t;
 }
 
+// The toy's values and labels as an XGBoost matrix; its columns named a, b and c when `named`.
+DMatrix ToyMatrix(const Toy& t, bool named) {
+  auto d = DMatrix::FromDense(t.values, t.rows, t.cols, 1);
+  EXPECT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_TRUE(d->SetLabels(t.labels).ok());
+  if (named) {
+    EXPECT_TRUE(d->SetFeatureNames({"a", "b", "c"}).ok());
+  }
+  return std::move(d).value();
+}
+
 Booster TrainToy(const DMatrix& d, int rounds) {
   auto b = Booster::Create({&d});
   EXPECT_TRUE(b.ok()) << b.status().ToString();
@@ -80,11 +91,8 @@ TEST(XgboostTest, LibraryErrorsBecomeStatusWithXgboostMessage) {
 
 TEST(XgboostTest, TrainsSavesLoadsAndPredictsIdentically) {
   Toy t = MakeToy(300);
-  auto d = DMatrix::FromDense(t.values, t.rows, t.cols, 1);
-  ASSERT_TRUE(d.ok());
-  ASSERT_TRUE(d->SetLabels(t.labels).ok());
-  ASSERT_TRUE(d->SetFeatureNames({"a", "b", "c"}).ok());
-  Booster b = TrainToy(*d, 10);
+  DMatrix d = ToyMatrix(t, true);
+  Booster b = TrainToy(d, 10);
   ASSERT_TRUE(b.SetFeatureNames({"a", "b", "c"}).ok());
   EXPECT_EQ(*b.BoostedRounds(), 10);
   EXPECT_EQ(*b.NumFeatures(), 3u);
@@ -96,27 +104,25 @@ TEST(XgboostTest, TrainsSavesLoadsAndPredictsIdentically) {
   ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
   EXPECT_EQ(*loaded->FeatureNames(), (std::vector<std::string>{"a", "b", "c"}));
 
-  auto m1 = b.Predict(*d, PredictKind::kMargin);
-  auto m2 = loaded->Predict(*d, PredictKind::kMargin);
+  auto m1 = b.Predict(d, PredictKind::kMargin);
+  auto m2 = loaded->Predict(d, PredictKind::kMargin);
   ASSERT_TRUE(m1.ok() && m2.ok());
   EXPECT_EQ(*m1, *m2);
 
   // Fewer rounds give different margins; a 4-round slice equals predicting with 4 rounds.
-  auto m4 = b.Predict(*d, PredictKind::kMargin, 4);
+  auto m4 = b.Predict(d, PredictKind::kMargin, 4);
   auto sliced = b.Slice(4);
   ASSERT_TRUE(m4.ok() && sliced.ok());
   EXPECT_NE(*m4, *m1);
-  EXPECT_EQ(*sliced->Predict(*d, PredictKind::kMargin), *m4);
+  EXPECT_EQ(*sliced->Predict(d, PredictKind::kMargin), *m4);
 }
 
 TEST(XgboostTest, ContributionsSumToMargin) {
   Toy t = MakeToy(200);
-  auto d = DMatrix::FromDense(t.values, t.rows, t.cols, 1);
-  ASSERT_TRUE(d.ok());
-  ASSERT_TRUE(d->SetLabels(t.labels).ok());
-  Booster b = TrainToy(*d, 8);
-  auto margin = b.Predict(*d, PredictKind::kMargin);
-  auto contrib = b.Predict(*d, PredictKind::kContributions);
+  DMatrix d = ToyMatrix(t, false);
+  Booster b = TrainToy(d, 8);
+  auto margin = b.Predict(d, PredictKind::kMargin);
+  auto contrib = b.Predict(d, PredictKind::kContributions);
   ASSERT_TRUE(margin.ok() && contrib.ok());
   ASSERT_EQ(contrib->size(), t.rows * (t.cols + 1));
   for (size_t r = 0; r < t.rows; ++r) {
@@ -137,22 +143,19 @@ Booster TrainSubsampled(const DMatrix& d, int rounds, int seed) {
 
 TEST(XgboostTest, AveragedBoosterPredictsTheMeanMarginAndExplainsIt) {
   Toy t = MakeToy(300);
-  auto d = DMatrix::FromDense(t.values, t.rows, t.cols, 1);
-  ASSERT_TRUE(d.ok());
-  ASSERT_TRUE(d->SetLabels(t.labels).ok());
-  ASSERT_TRUE(d->SetFeatureNames({"a", "b", "c"}).ok());
+  DMatrix d = ToyMatrix(t, true);
   std::vector<Booster> members;
-  for (int seed : {1, 2, 3}) members.push_back(TrainSubsampled(*d, 8, seed));
+  for (int seed : {1, 2, 3}) members.push_back(TrainSubsampled(d, 8, seed));
   for (auto& m : members) ASSERT_TRUE(m.SetFeatureNames({"a", "b", "c"}).ok());
   std::vector<const Booster*> pointers = {&members[0], &members[1], &members[2]};
   auto avg = AverageBoosters(pointers);
   ASSERT_TRUE(avg.ok()) << avg.status().ToString();
 
   std::vector<std::vector<float>> margins;
-  for (const auto& m : members) margins.push_back(*m.Predict(*d, PredictKind::kMargin));
+  for (const auto& m : members) margins.push_back(*m.Predict(d, PredictKind::kMargin));
   // Different seeds make different models, so the mean is not any one member's margin.
   EXPECT_NE(margins[0], margins[1]);
-  auto mean = avg->Predict(*d, PredictKind::kMargin);
+  auto mean = avg->Predict(d, PredictKind::kMargin);
   ASSERT_TRUE(mean.ok());
   ASSERT_EQ(mean->size(), t.rows);
   for (size_t r = 0; r < t.rows; ++r) {
@@ -161,7 +164,7 @@ TEST(XgboostTest, AveragedBoosterPredictsTheMeanMarginAndExplainsIt) {
   EXPECT_EQ(*avg->BoostedRounds(), 24);
   EXPECT_EQ(*avg->FeatureNames(), (std::vector<std::string>{"a", "b", "c"}));
   // TreeSHAP on the averaged trees still adds up to its margin.
-  auto contrib = avg->Predict(*d, PredictKind::kContributions);
+  auto contrib = avg->Predict(d, PredictKind::kContributions);
   ASSERT_TRUE(contrib.ok());
   for (size_t r = 0; r < t.rows; ++r) {
     double sum = 0;
@@ -171,22 +174,20 @@ TEST(XgboostTest, AveragedBoosterPredictsTheMeanMarginAndExplainsIt) {
   // It saves and loads as any XGBoost model.
   auto reloaded = Booster::FromJson(*avg->SaveJson());
   ASSERT_TRUE(reloaded.ok());
-  EXPECT_EQ(*reloaded->Predict(*d, PredictKind::kMargin), *mean);
+  EXPECT_EQ(*reloaded->Predict(d, PredictKind::kMargin), *mean);
 
   // One member: the same model.
   std::vector<const Booster*> one = {&members[1]};
   auto single = AverageBoosters(one);
   ASSERT_TRUE(single.ok());
-  EXPECT_EQ(*single->Predict(*d, PredictKind::kMargin), margins[1]);
+  EXPECT_EQ(*single->Predict(d, PredictKind::kMargin), margins[1]);
 }
 
 TEST(XgboostTest, AveragingRefusesNothingAndDifferentFeatures) {
   EXPECT_EQ(AverageBoosters({}).status().code(), base::StatusCode::kInvalidArgument);
   Toy t = MakeToy(100);
-  auto d = DMatrix::FromDense(t.values, t.rows, t.cols, 1);
-  ASSERT_TRUE(d.ok());
-  ASSERT_TRUE(d->SetLabels(t.labels).ok());
-  Booster a = TrainSubsampled(*d, 2, 1), b = TrainSubsampled(*d, 2, 2);
+  DMatrix d = ToyMatrix(t, false);
+  Booster a = TrainSubsampled(d, 2, 1), b = TrainSubsampled(d, 2, 2);
   ASSERT_TRUE(a.SetFeatureNames({"a", "b", "c"}).ok());
   ASSERT_TRUE(b.SetFeatureNames({"a", "b", "other"}).ok());
   std::vector<const Booster*> pointers = {&a, &b};
