@@ -50,7 +50,7 @@ std::string Count(double v) {
 }
 
 std::string Tag(std::string_view tag, std::string_view text) {
-  return "<" + std::string(tag) + ">" + EscapeXml(text) + "</" + std::string(tag) + ">";
+  return fmt::format("<{0}>{1}</{0}>", tag, EscapeXml(text));
 }
 
 std::string Row(const std::vector<std::string>& cells, bool header) {

@@ -53,7 +53,8 @@ class OutputFiles {
         fs::remove(final_[f], ec);  // a truth file from an earlier run would no longer match
         continue;
       }
-      temp_[f] = final_[f].parent_path() / ("." + final_[f].filename().string() + ".partial");
+      temp_[f] =
+          final_[f].parent_path() / fmt::format(".{}.partial", final_[f].filename().string());
       files_[f] = std::fopen(temp_[f].c_str(), "wb");
       if (files_[f] == nullptr) {
         return base::IoError(
