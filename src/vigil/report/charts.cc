@@ -67,7 +67,6 @@ std::string PrChart(const evaluate::Evaluation& ev) {
   c.SetTitle("Precision-recall curve");
   c.SetXAxis({"Sensitivity (recall)", 0, 1});
   c.SetYAxis({"Positive predictive value (precision)", 0, 1});
-  c.SetLegendCorner(Chart::LegendCorner::kBottomLeft);
   const double prevalence = ev.overall.counts.prevalence;
   c.AddLine({{0, prevalence}, {1, prevalence}},
             {.color = kGrey, .width = 1, .dashed = true, .legend = "Outcome rate"});
@@ -213,17 +212,18 @@ std::string ForestPlot(const evaluate::Evaluation& ev, ForestMetric metric) {
 
 std::string ShapBarChart(const ShapSummary& shap) {
   if (shap.features.empty()) return "";
-  std::vector<std::string> names;
+  std::vector<std::string> names, columns;
   double top = 0;
   for (const auto& f : shap.features) {
     names.push_back(f.name);
+    columns.push_back(f.column);
     top = std::max(top, f.mean_abs);
   }
   Chart c(kWideWidth, kCategoricalExtra + kBandHeight * names.size());
   c.SetTitle("Which measurements move the predictions most");
   c.SetLeftMargin(kCategoryMargin + 40);
   c.SetXAxis({"Mean |SHAP value| (average change in log-odds of risk)", 0, top * 1.1});
-  c.SetCategories("", names);
+  c.SetCategories("", names, columns);
   for (size_t i = 0; i < shap.features.size(); ++i) {
     c.AddBar(i, shap.features[i].mean_abs, kBlue, fmt::format("{:.3f}", shap.features[i].mean_abs));
   }
@@ -232,15 +232,18 @@ std::string ShapBarChart(const ShapSummary& shap) {
 
 std::string ShapBeeswarm(const ShapSummary& shap) {
   if (shap.features.empty()) return "";
-  std::vector<std::string> names;
-  for (const auto& f : shap.features) names.push_back(f.name);
+  std::vector<std::string> names, columns;
+  for (const auto& f : shap.features) {
+    names.push_back(f.name);
+    columns.push_back(f.column);
+  }
   const double span = std::max(1e-6, shap.max_contribution - shap.min_contribution);
   Chart c(kWideWidth, kCategoricalExtra + kBandHeight * 1.4 * names.size());
   c.SetTitle("How each measurement pushes risk up or down");
   c.SetLeftMargin(kCategoryMargin + 40);
   c.SetXAxis({"SHAP value (change in log-odds of risk; right = higher risk)",
               shap.min_contribution - 0.04 * span, shap.max_contribution + 0.04 * span});
-  c.SetCategories("", names);
+  c.SetCategories("", names, columns);
   c.AddVerticalRule(0, kGrey, false);
   for (size_t i = 0; i < shap.features.size(); ++i) {
     for (const ShapDot& d : shap.features[i].dots) {

@@ -71,12 +71,14 @@ std::string ExplanationSection(const ShapSummary* shap) {
            "<p class=\"missing\">No explanation (SHAP values) was supplied for this "
            "report.</p>\n</section>\n";
   }
-  out += Tag("p", fmt::format("SHAP values split each prediction into the contribution of each "
-                              "measurement. Computed on {} predictions; the {} measurements with "
-                              "the largest average contribution are shown. These show what the "
-                              "model relies on, not what causes the outcome.",
-                              Count(static_cast<double>(shap->rows)), shap->features.size())) +
-         "\n";
+  out +=
+      Tag("p", fmt::format("SHAP values split each prediction into the contribution of each "
+                           "measurement. Computed on {} predictions; the {} measurements with "
+                           "the largest average contribution are shown (hover over a name for its "
+                           "column in the feature matrix). These show what the model relies "
+                           "on, not what causes the outcome.",
+                           Count(static_cast<double>(shap->rows)), shap->features.size())) +
+      "\n";
   out += Figure(ShapBarChart(*shap));
   out += Figure(ShapBeeswarm(*shap));
   return out + "</section>\n";

@@ -81,6 +81,7 @@ base::Result<ShapSummary> SummarizeShap(const ShapInput& input, size_t top, size
   for (size_t c : order) {
     ShapFeature f;
     f.name = input.display_names.empty() ? input.names[c] : input.display_names[c];
+    f.column = input.names[c];
     f.mean_abs = mean_abs[c];
     std::vector<double> values;
     for (size_t k = 0; k < sampled; ++k) {

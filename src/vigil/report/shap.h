@@ -23,7 +23,7 @@ struct ShapInput {
   std::vector<std::string> names;    // features
   std::vector<float> contributions;  // rows x names.size(), row-major
   std::vector<float> values;         // rows x names.size(), row-major; NaN = missing
-  // Human-readable names for the report ("Heart rate, max over 6 h"); empty: use `names`.
+  // Human-readable names for the report ("Heart rate, highest over 6 h"); empty: use `names`.
   std::vector<std::string> display_names;
 };
 
@@ -34,8 +34,9 @@ struct ShapDot {
 };
 
 struct ShapFeature {
-  std::string name;  // display name
-  double mean_abs;   // mean |contribution| over all rows
+  std::string name;    // display name
+  std::string column;  // the feature matrix's column name (ShapInput::names)
+  double mean_abs;     // mean |contribution| over all rows
   std::vector<ShapDot> dots;
 };
 

@@ -14,6 +14,11 @@ constexpr double kMarginTop = 12;
 constexpr double kMarginBottom = 48;
 constexpr double kNoteHeight = 16;
 constexpr double kTickLength = 5;
+constexpr double kFontSize = 11;              // the <svg> element's font-size, which ticks inherit
+constexpr double kCategoryGap = 8;            // between a category label and the plot area
+constexpr double kLabelEdge = 4;              // between a category label and the chart's left edge
+constexpr double kMaxCategoryShare = 0.45;    // of the chart's width, for category labels
+constexpr char kEllipsis[] = "\xE2\x80\xA6";  // U+2026 in UTF-8
 constexpr double kLegendRowHeight = 16;
 constexpr double kLegendWidth = 170;
 constexpr double kNoteLeft = 8;
@@ -85,17 +90,82 @@ std::vector<double> NiceTicks(double min, double max, int count) {
   return ticks;
 }
 
+double EstimatedTextWidth(std::string_view text, double font_size) {
+  // Advance widths in em, rounded up from DejaVu Sans (the widest of the usual sans-serif faces).
+  double em = 0;
+  for (unsigned char c : text) {
+    if ((c & 0xC0) == 0x80) continue;  // UTF-8 continuation byte: counted with its lead byte
+    if (c == ' ' || c == 'i' || c == 'l' || c == 'j' || c == '.' || c == ',' || c == ':' ||
+        c == ';' || c == '\'' || c == '!' || c == '|' || c == 'I') {
+      em += 0.34;
+    } else if (c == 'f' || c == 't' || c == 'r' || c == '(' || c == ')' || c == '[' || c == ']' ||
+               c == '-' || c == '/') {
+      em += 0.42;
+    } else if (c == 'm' || c == 'w' || c == 'M' || c == 'W' || c >= 0x80) {
+      em += 0.98;
+    } else if (c >= 'A' && c <= 'Z') {
+      em += 0.75;
+    } else {
+      em += 0.64;  // digits, other lower-case letters, symbols
+    }
+  }
+  return em * font_size;
+}
+
 Chart::Chart(double width, double height) : width_(width), height_(height) {}
+
+void Chart::SetLeftMargin(double pixels) {
+  margin_left_ = pixels;
+  FitCategoryLabels();
+}
+
+void Chart::FitCategoryLabels() {
+  plot_left_ = margin_left_;
+  if (!categorical_) return;
+  double widest = 0;
+  for (const std::string& c : categories_) {
+    widest = std::max(widest, EstimatedTextWidth(c, kFontSize));
+  }
+  plot_left_ = std::max(margin_left_,
+                        std::min(widest + kCategoryGap + kLabelEdge, width_ * kMaxCategoryShare));
+}
+
+std::string Chart::CategoryLabel(size_t i) const {
+  const std::string& category = categories_[i];
+  const std::string tooltip = i < category_tooltips_.size() && !category_tooltips_[i].empty() &&
+                                      category_tooltips_[i] != category
+                                  ? "<title>" + EscapeXml(category_tooltips_[i]) + "</title>"
+                                  : "";
+  const double room = PlotLeft() - kCategoryGap - kLabelEdge;
+  if (EstimatedTextWidth(category, kFontSize) <= room) return EscapeXml(category) + tooltip;
+  // Shorten one character (not byte) at a time until the text and the ellipsis fit.
+  std::string shown = category;
+  while (!shown.empty() && EstimatedTextWidth(shown + kEllipsis, kFontSize) > room) {
+    while (!shown.empty() && (static_cast<unsigned char>(shown.back()) & 0xC0) == 0x80) {
+      shown.pop_back();
+    }
+    if (!shown.empty()) shown.pop_back();
+  }
+  while (!shown.empty() && shown.back() == ' ') shown.pop_back();
+  return EscapeXml(shown) + kEllipsis + "<title>" + EscapeXml(category) +
+         (tooltip.empty() ? "" : " (" + EscapeXml(category_tooltips_[i]) + ")") + "</title>";
+}
 
 void Chart::SetYAxis(Axis axis) {
   y_ = std::move(axis);
   categorical_ = false;
+  FitCategoryLabels();
 }
 
-void Chart::SetCategories(std::string label, std::vector<std::string> categories) {
+void Chart::SetCategories(std::string label, std::vector<std::string> categories,
+                          std::vector<std::string> tooltips) {
   y_ = Axis{std::move(label), 0, static_cast<double>(std::max<size_t>(categories.size(), 1))};
   categories_ = std::move(categories);
+  category_tooltips_ = std::move(tooltips);
+  category_tooltips_.resize(categories_.empty() || category_tooltips_.empty() ? 0
+                                                                              : categories_.size());
   categorical_ = true;
+  FitCategoryLabels();
 }
 
 double Chart::PlotRight() const { return width_ - kMarginRight; }
@@ -241,8 +311,9 @@ void Chart::RenderAxes(std::string& out) const {
          EscapeXml(x_.label) + "</text>\n";
   if (categorical_) {
     for (size_t i = 0; i < categories_.size(); ++i) {
-      out += "<text x=\"" + Coord(PlotLeft() - 8) + "\" y=\"" + Coord(MapY(i + 0.5) + 4) +
-             "\" text-anchor=\"end\" class=\"tick\">" + EscapeXml(categories_[i]) + "</text>\n";
+      out += "<text x=\"" + Coord(PlotLeft() - kCategoryGap) + "\" y=\"" +
+             Coord(MapY(i + 0.5) + 4) + "\" text-anchor=\"end\" class=\"tick\">" +
+             CategoryLabel(i) + "</text>\n";
     }
   } else {
     const std::vector<double> yt = NiceTicks(y_.min, y_.max);

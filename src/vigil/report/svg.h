@@ -47,6 +47,11 @@ std::string EscapeXml(std::string_view text);
 // A number for SVG coordinates: fixed, 2 decimals, "-0.00" written as "0.00".
 std::string Coord(double v);
 
+// The width `text` (UTF-8) takes in pixels at `font_size` in a sans-serif font, estimated from
+// character classes (narrow, digits, capitals, wide) and erring wide: SVG text is laid out by the
+// viewer, and the chart must leave room for it without a font at hand.
+double EstimatedTextWidth(std::string_view text, double font_size);
+
 struct Axis {
   std::string label;
   double min = 0;
@@ -83,9 +88,13 @@ class Chart {
   void SetYAxis(Axis axis);
   // Makes the y axis categorical: one band per category, listed top to bottom. Marks then take the
   // band index as y (0 = top band; fractions place marks within a band, 0.5 being its centre).
-  void SetCategories(std::string label, std::vector<std::string> categories);
-  // Room for long category labels, in pixels (default 90).
-  void SetLeftMargin(double pixels) { margin_left_ = pixels; }
+  // `tooltips`, when not empty, gives one text per category, shown on hover over its label.
+  void SetCategories(std::string label, std::vector<std::string> categories,
+                     std::vector<std::string> tooltips = {});
+  // Room for category labels, in pixels (default 90). A categorical chart widens it to its longest
+  // label, up to 45 % of the chart's width; a label longer than that is shortened with an ellipsis
+  // and keeps its full text as a tooltip.
+  void SetLeftMargin(double pixels);
 
   void AddLine(const std::vector<Point>& points, const LineStyle& style);
   // `tooltips`, when not empty, gives one text per point (shown by the viewer on hover).
@@ -106,7 +115,10 @@ class Chart {
   std::string Render() const;
 
  private:
-  double PlotLeft() const { return margin_left_; }
+  double PlotLeft() const { return plot_left_; }
+  void FitCategoryLabels();
+  // A category's label as SVG text content: escaped, shortened with a tooltip when it does not fit.
+  std::string CategoryLabel(size_t i) const;
   double PlotRight() const;
   double PlotTop() const;
   double PlotBottom() const;
@@ -135,6 +147,8 @@ class Chart {
   double width_;
   double height_;
   double margin_left_ = 90;
+  double plot_left_ =
+      90;  // margin_left_, widened for category labels (SetCategories, SetLeftMargin)
   LegendCorner legend_corner_ = LegendCorner::kTopRight;
   std::string title_;
   std::string note_;
@@ -142,6 +156,7 @@ class Chart {
   Axis y_;
   bool categorical_ = false;
   std::vector<std::string> categories_;
+  std::vector<std::string> category_tooltips_;  // empty, or one per category
   // Marks in insertion order, each rendering itself with the final layout (so that setting a title,
   // note or axis after adding marks still places them correctly).
   std::vector<std::function<void(const Chart&, std::string&)>> marks_;

@@ -79,6 +79,63 @@ TEST(SvgTest, CategoricalBarsAndStepLines) {
   EXPECT_EQ(CountOf(svg.substr(path, svg.find("\"", path + 9) - path), " L"), 2u);
 }
 
+TEST(SvgTest, TextWidthEstimateGrowsWithTheText) {
+  EXPECT_EQ(EstimatedTextWidth("", 11), 0);
+  EXPECT_LT(EstimatedTextWidth("iiii", 11), EstimatedTextWidth("mmmm", 11));
+  EXPECT_DOUBLE_EQ(EstimatedTextWidth("ab", 22), 2 * EstimatedTextWidth("ab", 11));
+  // A multi-byte character counts once: "\xC3\xA9" (e acute) is one character, not two.
+  EXPECT_DOUBLE_EQ(EstimatedTextWidth("\xC3\xA9", 11), EstimatedTextWidth("\xE2\x80\xA6", 11));
+}
+
+// The x coordinate of the plot's left edge: where the x axis line starts.
+double PlotLeftOf(const std::string& svg) {
+  const size_t at = svg.find("<line x1=\"");
+  if (at == std::string::npos) return -1;
+  return std::stod(svg.substr(at + 10));
+}
+
+TEST(SvgTest, CategoryLabelsWidenTheMarginOrAreShortened) {
+  const std::string short_label = "sex: female (n=803)";
+  const std::string long_label = "ethnicity: Not Hispanic or Latino (n=1298)";
+  const std::string huge_label(200, 'w');
+  auto render = [](std::vector<std::string> categories) {
+    Chart c(720, 200);
+    c.SetLeftMargin(200);
+    c.SetXAxis({"AUROC", 0, 1});
+    c.SetCategories("", std::move(categories));
+    return c.Render();
+  };
+  // Short labels keep the margin asked for.
+  const std::string a = render({short_label});
+  EXPECT_DOUBLE_EQ(PlotLeftOf(a), 200);
+  EXPECT_NE(a.find(">" + short_label + "</text>"), std::string::npos);
+  // A longer label widens it so that the whole label fits between the chart's edge and the axis.
+  const std::string b = render({short_label, long_label});
+  EXPECT_GE(PlotLeftOf(b), EstimatedTextWidth(long_label, 11) + 8);
+  EXPECT_NE(b.find(">" + long_label + "</text>"), std::string::npos);
+  // One too long for 45 % of the width is shortened with an ellipsis; its tooltip has it whole.
+  const std::string c = render({short_label, huge_label});
+  EXPECT_DOUBLE_EQ(PlotLeftOf(c), 720 * 0.45);
+  EXPECT_EQ(c.find(">" + huge_label + "</text>"), std::string::npos);
+  EXPECT_NE(c.find("\xE2\x80\xA6<title>" + huge_label + "</title></text>"), std::string::npos);
+  const size_t start = c.find(">www");
+  ASSERT_NE(start, std::string::npos);
+  const std::string shown = c.substr(start + 1, c.find("\xE2\x80\xA6", start) - start - 1);
+  EXPECT_LE(EstimatedTextWidth(shown + "\xE2\x80\xA6", 11), 720 * 0.45 - 8);
+  EXPECT_GT(shown.size(), 10u);
+}
+
+TEST(SvgTest, CategoryTooltips) {
+  Chart c(720, 200);
+  c.SetXAxis({"x", 0, 1});
+  c.SetCategories("", {"Heart rate, latest", "same"}, {"LOINC/8867-4.last", "same"});
+  const std::string svg = c.Render();
+  EXPECT_NE(svg.find(">Heart rate, latest<title>LOINC/8867-4.last</title></text>"),
+            std::string::npos);
+  // A tooltip that only repeats the label is left out.
+  EXPECT_NE(svg.find(">same</text>"), std::string::npos);
+}
+
 TEST(ShapTest, RanksFeaturesByMeanAbsoluteContribution) {
   ShapInput in;
   in.names = {"a", "b", "c"};
@@ -99,6 +156,14 @@ TEST(ShapTest, RanksFeaturesByMeanAbsoluteContribution) {
   EXPECT_TRUE(std::isnan(s->features[1].dots[1].value_rank));
   EXPECT_FLOAT_EQ(s->min_contribution, -2.0f);
   EXPECT_FLOAT_EQ(s->max_contribution, 1.0f);
+  // Display names replace the names shown; the column names stay with them.
+  in.display_names = {"A", "B", "C"};
+  const auto named = SummarizeShap(in, 2, 10);
+  ASSERT_TRUE(named.ok()) << named.status().ToString();
+  EXPECT_EQ(named->features[0].name, "B");
+  EXPECT_EQ(named->features[0].column, "b");
+  EXPECT_EQ(named->features[1].name, "C");
+  EXPECT_EQ(named->features[1].column, "c");
 }
 
 TEST(ShapTest, SamplesRowsAndSpreadsCrowdedDots) {

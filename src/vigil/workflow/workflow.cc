@@ -19,6 +19,7 @@
 #include "vigil/evaluate/challenge.h"
 #include "vigil/evaluate/json.h"
 #include "vigil/explain/explain.h"
+#include "vigil/features/display_name.h"
 #include "vigil/features/export.h"
 #include "vigil/model/calibration.h"
 #include "vigil/model/fingerprint.h"
@@ -329,6 +330,8 @@ Result<report::ShapSummary> ShapOf(const model::TrainedModel& model, const Featu
   VIGIL_ASSIGN_OR_RETURN(explain::Contributions c, explain::Explain(model, sample));
   report::ShapInput in;
   in.names = c.names;
+  for (const std::string& name : c.names)
+    in.display_names.push_back(features::FeatureDisplayName(name));
   in.contributions.reserve(c.rows * c.names.size());
   in.values.reserve(c.rows * c.names.size());
   for (size_t r = 0; r < c.rows; ++r) {

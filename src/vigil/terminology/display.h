@@ -1,0 +1,25 @@
+// Short clinical names for the codes vigil's built-in tasks, scores and readers use, for people:
+// the model report shows "Respiratory rate" where the feature matrix says LOINC/9279-1.
+//
+// The table covers the vital signs, blood gases and laboratory values of the PhysioNet readers and
+// the scores (NEWS2, qSOFA, SIRS), the synthetic hospital's measurements, and vigil's own outcome
+// codes. A code it does not name is shown as the code itself; nothing depends on a name being
+// present. Immutable static data: thread-safe.
+#ifndef VIGIL_TERMINOLOGY_DISPLAY_H_
+#define VIGIL_TERMINOLOGY_DISPLAY_H_
+
+#include <string_view>
+
+namespace vigil::terminology {
+
+// "LOINC/9279-1" -> "Respiratory rate"; empty for a code without a built-in name.
+std::string_view CodeDisplay(std::string_view code);
+
+namespace internal {
+// Whether the table is sorted by code, as the lookup needs (for the tests).
+bool DisplayTableIsSorted();
+}  // namespace internal
+
+}  // namespace vigil::terminology
+
+#endif  // VIGIL_TERMINOLOGY_DISPLAY_H_

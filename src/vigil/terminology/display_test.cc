@@ -1,0 +1,30 @@
+#include "vigil/terminology/display.h"
+
+#include <gtest/gtest.h>
+
+#include "vigil/terminology/code.h"
+#include "vigil/terminology/physionet.h"
+
+namespace vigil::terminology {
+namespace {
+
+TEST(CodeDisplayTest, NamesKnownCodesAndNothingElse) {
+  EXPECT_TRUE(internal::DisplayTableIsSorted());
+  EXPECT_EQ(CodeDisplay("LOINC/9279-1"), "Respiratory rate");
+  EXPECT_EQ(CodeDisplay(kDeath), "Death");
+  EXPECT_EQ(CodeDisplay("LOINC/9279"), "");
+  EXPECT_EQ(CodeDisplay("SNOMED/91302008"), "");
+  EXPECT_EQ(CodeDisplay(""), "");
+}
+
+// Every PhysioNet variable has a name.
+TEST(CodeDisplayTest, CoversEveryPhysioNetVariable) {
+  for (const auto& table : {PhysioNet2012Parameters(), PhysioNet2019Columns()}) {
+    for (const PhysioNetVariable& v : table) {
+      EXPECT_FALSE(CodeDisplay(v.code).empty()) << v.name;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace vigil::terminology
