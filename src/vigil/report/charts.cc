@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "vigil/report/svg.h"
 
@@ -114,34 +115,63 @@ std::string ReliabilityChart(const evaluate::Evaluation& ev) {
 
 std::string DecisionChart(const evaluate::Evaluation& ev, double max_threshold) {
   const double prevalence = ev.overall.counts.prevalence;
-  auto clip = [&](const std::vector<evaluate::DecisionPoint>& curve, bool treat_all) {
-    std::vector<Point> p;
+  const double floor = -prevalence;  // the chart's lowest net benefit
+  // The parts of a curve at or above the floor, each ending where the curve crosses it: a curve
+  // below the floor is left out rather than drawn along it, which would read as a value.
+  auto visible = [&](const std::vector<evaluate::DecisionPoint>& curve, bool treat_all) {
+    std::vector<std::vector<Point>> parts;
+    std::vector<Point> part;
+    std::optional<Point> previous;
     for (const auto& d : curve) {
       if (d.threshold > max_threshold + 1e-9) break;
-      p.push_back({d.threshold, std::max(treat_all ? d.treat_all : d.net_benefit, -prevalence)});
+      const Point p{d.threshold, treat_all ? d.treat_all : d.net_benefit};
+      const bool above = p.y >= floor;
+      if (previous && above != (previous->y >= floor)) {
+        const double f = (floor - previous->y) / (p.y - previous->y);
+        part.push_back({previous->x + f * (p.x - previous->x), floor});
+        if (!above) {
+          if (part.size() > 1) parts.push_back(part);
+          part.clear();
+        }
+      }
+      if (above) part.push_back(p);
+      previous = p;
     }
-    return p;
+    if (part.size() > 1) parts.push_back(part);
+    return parts;
   };
   double top = prevalence;
   for (const auto& d : ev.overall.decision_curve) top = std::max(top, d.net_benefit);
   Chart c(kChartWidth, kChartHeight);
+  auto add = [&](const std::vector<std::vector<Point>>& parts, LineStyle style) {
+    for (const auto& part : parts) {
+      c.AddLine(part, style);
+      style.legend.clear();  // one legend entry per curve
+    }
+    // A curve wholly below the floor still gets its legend entry.
+    if (parts.empty() && !style.legend.empty()) {
+      c.AddLegendEntry(style.legend, style.color, style.dashed);
+    }
+  };
   c.SetTitle("Decision curve");
   c.SetXAxis({"Risk at which you would act (threshold probability)", 0, max_threshold, true});
-  c.SetYAxis({"Net benefit", -prevalence, top * 1.1});
+  c.SetYAxis({"Net benefit", floor, top * 1.1});
   c.AddLine({{0, 0}, {max_threshold, 0}}, {.color = kBlack, .width = 1, .legend = "Alert no one"});
-  c.AddLine(clip(ev.overall.decision_curve, true),
-            {.color = kGrey, .width = 1.5, .dashed = true, .legend = "Alert everyone"});
+  add(visible(ev.overall.decision_curve, true),
+      {.color = kGrey, .width = 1.5, .dashed = true, .legend = "Alert everyone"});
   for (size_t i = 0; i < ev.baselines.size(); ++i) {
     if (ev.baselines[i].decision_curve.empty()) continue;
-    c.AddLine(clip(ev.baselines[i].decision_curve, false),
-              {.color = SeriesColor(i + 1),
-               .width = 1.5,
-               .legend = fmt::format("{} >= {:g}", ev.baselines[i].name,
-                                     ev.baselines[i].at_threshold.threshold)});
+    add(visible(ev.baselines[i].decision_curve, false),
+        {.color = SeriesColor(i + 1),
+         .width = 1.5,
+         .legend = fmt::format("{} >= {:g}", ev.baselines[i].name,
+                               ev.baselines[i].at_threshold.threshold)});
   }
-  c.AddLine(clip(ev.overall.decision_curve, false),
-            {.color = SeriesColor(0), .width = 2.5, .legend = kModelName});
-  c.SetNote("Net benefit: true alerts minus false alerts weighted by t / (1 - t), per patient.");
+  add(visible(ev.overall.decision_curve, false),
+      {.color = SeriesColor(0), .width = 2.5, .legend = kModelName});
+  c.SetNote(
+      "Net benefit: true alerts minus false alerts weighted by t / (1 - t), per prediction. "
+      "Curves end where they fall below the chart.");
   return c.Render();
 }
 

@@ -20,7 +20,7 @@ std::string PrChart(const evaluate::Evaluation& ev);
 std::string ReliabilityChart(const evaluate::Evaluation& ev);
 // Net benefit of the model, of each baseline rule, of treating all and of treating none, over the
 // thresholds from 1 % to `max_threshold` (the y axis is cut below at minus the prevalence, where
-// the treat-all line falls away).
+// the treat-all line falls away; a curve ends where it crosses that floor and is not drawn below).
 std::string DecisionChart(const evaluate::Evaluation& ev, double max_threshold);
 
 // Which subgroup metric a forest plot shows.

@@ -40,6 +40,45 @@ class ReportTest : public ::testing::Test {
 evaluate::Evaluation* ReportTest::evaluation_ = nullptr;
 ShapSummary* ReportTest::shap_ = nullptr;
 
+// Every y coordinate of the chart's lines (<path d="M x,y L x,y ...">), in SVG units (down is up).
+std::vector<std::vector<double>> PathYs(const std::string& svg) {
+  std::vector<std::vector<double>> out;
+  for (size_t at = svg.find("<path d=\""); at != std::string::npos;
+       at = svg.find("<path d=\"", at + 1)) {
+    const size_t begin = at + 9, end = svg.find('"', begin);
+    const std::string d = svg.substr(begin, end - begin);
+    std::vector<double> ys;
+    for (size_t comma = d.find(','); comma != std::string::npos; comma = d.find(',', comma + 1)) {
+      ys.push_back(std::stod(d.substr(comma + 1)));
+    }
+    out.push_back(ys);
+  }
+  return out;
+}
+
+TEST_F(ReportTest, DecisionCurvesEndAtTheFloorInsteadOfRunningAlongIt) {
+  const std::string svg = DecisionChart(*evaluation_, 0.9);
+  // The plot's bottom: the x axis, the chart's first line.
+  const size_t axis = svg.find("<line x1=\"");
+  ASSERT_NE(axis, std::string::npos);
+  const double bottom = std::stod(svg.substr(svg.find("y1=\"", axis) + 4));
+  const auto paths = PathYs(svg);
+  ASSERT_GE(paths.size(), 3u);
+  size_t ending_at_floor = 0, on_floor = 0;
+  for (const auto& ys : paths) {
+    for (double y : ys) EXPECT_LE(y, bottom + 0.01);
+    for (double y : ys) on_floor += std::abs(y - bottom) < 0.01;
+    ending_at_floor += std::abs(ys.back() - bottom) < 0.01;
+  }
+  // Treating everyone falls below -prevalence by a 90 % threshold: its line ends on the floor,
+  // at one point, rather than running along it.
+  EXPECT_GE(ending_at_floor, 1u);
+  EXPECT_EQ(on_floor, ending_at_floor);
+  // One legend entry per curve, however many parts it has.
+  EXPECT_EQ(CountOf(svg, ">Alert everyone</text>"), 1u);
+  EXPECT_EQ(CountOf(svg, ">Model</text>"), 1u);
+}
+
 TEST_F(ReportTest, SampleEvaluationHasWhatTheReportShows) {
   EXPECT_EQ(evaluation_->overall.counts.patients, 300);
   EXPECT_EQ(evaluation_->baselines.size(), 2u);

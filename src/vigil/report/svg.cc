@@ -22,6 +22,8 @@ constexpr char kEllipsis[] = "\xE2\x80\xA6";  // U+2026 in UTF-8
 constexpr double kLegendRowHeight = 16;
 constexpr double kLegendWidth = 170;
 constexpr double kNoteLeft = 8;
+constexpr double kNoteFontSize = 10;  // the report's .note style
+constexpr double kNoteLineHeight = 13;
 constexpr double kBarThickness = 0.6;  // fraction of a category band
 constexpr double kErrorCap = 4;
 constexpr size_t kPaletteSize = 7;
@@ -364,14 +366,38 @@ void Chart::RenderLegend(std::string& out) const {
   }
 }
 
+std::vector<std::string> Chart::NoteLines() const {
+  std::vector<std::string> lines;
+  const double room = width_ - 2 * kNoteLeft;
+  size_t start = 0;
+  while (start < note_.size()) {
+    // The longest run of whole words that fits (a single word too long for a line is kept whole).
+    size_t end = note_.size();
+    while (EstimatedTextWidth(std::string_view(note_).substr(start, end - start), kNoteFontSize) >
+           room) {
+      const size_t space = note_.rfind(' ', end - 1);
+      if (space == std::string::npos || space <= start) break;
+      end = space;
+    }
+    lines.push_back(note_.substr(start, end - start));
+    start = end;
+    while (start < note_.size() && note_[start] == ' ') ++start;
+  }
+  return lines;
+}
+
 std::string Chart::Render() const {
+  const std::vector<std::string> note_lines = NoteLines();
+  // A note of several lines makes the chart taller; the plot keeps its size.
+  const double height =
+      height_ + kNoteLineHeight * static_cast<double>(std::max<size_t>(note_lines.size(), 1) - 1);
   std::string out = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" width=\"" +
-                    Coord(width_) + "\" height=\"" + Coord(height_) + "\" viewBox=\"0 0 " +
-                    Coord(width_) + " " + Coord(height_) +
+                    Coord(width_) + "\" height=\"" + Coord(height) + "\" viewBox=\"0 0 " +
+                    Coord(width_) + " " + Coord(height) +
                     "\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"11\" role=\"img\" "
                     "aria-label=\"" +
                     EscapeXml(title_) + "\">\n";
-  out += "<rect x=\"0\" y=\"0\" width=\"" + Coord(width_) + "\" height=\"" + Coord(height_) +
+  out += "<rect x=\"0\" y=\"0\" width=\"" + Coord(width_) + "\" height=\"" + Coord(height) +
          "\" fill=\"#ffffff\"/>\n";
   if (!title_.empty()) {
     out += "<text x=\"" + Coord(PlotLeft()) + "\" y=\"20\" class=\"chart-title\">" +
@@ -380,9 +406,10 @@ std::string Chart::Render() const {
   RenderAxes(out);
   for (const auto& mark : marks_) mark(*this, out);
   if (!legend_.empty()) RenderLegend(out);
-  if (!note_.empty()) {
-    out += "<text x=\"" + Coord(kNoteLeft) + "\" y=\"" + Coord(height_ - 6) + "\" class=\"note\">" +
-           EscapeXml(note_) + "</text>\n";
+  for (size_t i = 0; i < note_lines.size(); ++i) {
+    out += "<text x=\"" + Coord(kNoteLeft) + "\" y=\"" +
+           Coord(height_ - 6 + kNoteLineHeight * static_cast<double>(i)) + "\" class=\"note\">" +
+           EscapeXml(note_lines[i]) + "</text>\n";
   }
   out += "</svg>\n";
   return out;

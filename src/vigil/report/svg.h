@@ -109,7 +109,8 @@ class Chart {
   void AddLegendEntry(const std::string& label, const std::string& color, bool dashed);
   enum class LegendCorner { kTopRight, kBottomRight, kTopLeft, kBottomLeft };
   void SetLegendCorner(LegendCorner corner) { legend_corner_ = corner; }
-  // A note under the plot (e.g. "Shaded: 95 % interval").
+  // A note under the plot (e.g. "Shaded: 95 % interval"), wrapped at the chart's width; each line
+  // after the first makes the chart taller.
   void SetNote(std::string note) { note_ = std::move(note); }
 
   std::string Render() const;
@@ -117,6 +118,7 @@ class Chart {
  private:
   double PlotLeft() const { return plot_left_; }
   void FitCategoryLabels();
+  std::vector<std::string> NoteLines() const;
   // A category's label as SVG text content: escaped, shortened with a tooltip when it does not fit.
   std::string CategoryLabel(size_t i) const;
   double PlotRight() const;

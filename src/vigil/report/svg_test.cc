@@ -1,5 +1,6 @@
 #include "vigil/report/svg.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -123,6 +124,37 @@ TEST(SvgTest, CategoryLabelsWidenTheMarginOrAreShortened) {
   const std::string shown = c.substr(start + 1, c.find("\xE2\x80\xA6", start) - start - 1);
   EXPECT_LE(EstimatedTextWidth(shown + "\xE2\x80\xA6", 11), 720 * 0.45 - 8);
   EXPECT_GT(shown.size(), 10u);
+}
+
+TEST(SvgTest, LongNotesWrapAndMakeTheChartTaller) {
+  auto render = [](const std::string& note) {
+    Chart c(300, 200);
+    c.SetXAxis({"x", 0, 1});
+    c.SetYAxis({"y", 0, 1});
+    c.SetNote(note);
+    return c.Render();
+  };
+  const std::string one = render("Short note.");
+  EXPECT_EQ(CountOf(one, "class=\"note\""), 1u);
+  EXPECT_NE(one.find("height=\"200.00\""), std::string::npos);
+  std::string long_note;
+  for (int i = 0; i < 40; ++i) long_note += "word" + std::to_string(i) + " ";
+  long_note += "end.";
+  const std::string many = render(long_note);
+  const size_t lines = CountOf(many, "class=\"note\"");
+  EXPECT_GE(lines, 3u);
+  EXPECT_NE(many.find(fmt::format("height=\"{:.2f}\"", 200 + 13.0 * (lines - 1))),
+            std::string::npos);
+  // Every word is kept, in order, and each line fits the width.
+  std::string joined;
+  for (size_t at = many.find("class=\"note\">"); at != std::string::npos;
+       at = many.find("class=\"note\">", at + 1)) {
+    const size_t begin = at + 13, end = many.find("</text>", begin);
+    const std::string line = many.substr(begin, end - begin);
+    EXPECT_LE(EstimatedTextWidth(line, 10), 300 - 16) << line;
+    joined += (joined.empty() ? "" : " ") + line;
+  }
+  EXPECT_EQ(joined, long_note);
 }
 
 TEST(SvgTest, CategoryTooltips) {
