@@ -344,7 +344,8 @@ Result<report::ShapSummary> ShapOf(const model::TrainedModel& model, const Featu
 }
 
 std::string ModelType(const model::TrainedModel& model) {
-  const std::string calibration(model::CalibrationMethodName(model.calibrator().method()));
+  std::string calibration(model::CalibrationMethodName(model.calibrator().method()));
+  if (calibration == "platt") calibration = "Platt";  // a name
   switch (model.kind()) {
     case model::ModelKind::kXgboost:
       return fmt::format("Gradient-boosted trees (XGBoost {}), {} calibration",
@@ -362,14 +363,37 @@ std::string ModelType(const model::TrainedModel& model) {
 }
 
 std::string ThresholdText(const model::TrainedModel& model) {
+  using Kind = model::ThresholdRule::Kind;
   const auto& rule = model.threshold_rule();
-  std::string text = fmt::format("{:.4g}, chosen by the rule '{}'", model.threshold(),
-                                 model::ThresholdRuleName(rule.kind));
-  if (rule.kind == model::ThresholdRule::Kind::kTargetSensitivity ||
-      rule.kind == model::ThresholdRule::Kind::kTargetAlertRate) {
-    text += fmt::format(" (target {:.3g})", rule.target);
+  std::string why;
+  switch (rule.kind) {
+    case Kind::kFixed:
+      why = "fixed by the task";
+      break;
+    case Kind::kTargetSensitivity:
+      why =
+          fmt::format("the highest threshold that catches {:.3g}% of outcomes (target sensitivity)",
+                      100 * rule.target);
+      break;
+    case Kind::kTargetAlertRate:
+      why = fmt::format(
+          "the lowest threshold that alerts on at most {:.3g}% of predictions (target alert "
+          "rate)",
+          100 * rule.target);
+      break;
+    case Kind::kMaxUtility:
+      why = "the threshold with the highest utility of its alerts";
+      break;
+    case Kind::kMaxEvent1:
+      why =
+          "the threshold with the highest minimum of sensitivity and PPV (PhysioNet 2012 "
+          "Event 1)";
+      break;
   }
-  return text + " on out-of-fold calibrated probabilities of the training patients";
+  return fmt::format(
+      "alert at a predicted risk of {:.4g}% or more: {}, chosen on the training "
+      "patients' out-of-fold calibrated predictions (rule '{}')",
+      100 * model.threshold(), why, model::ThresholdRuleName(rule.kind));
 }
 
 std::string PredictionText(const task::TaskSpec& spec) {
