@@ -1,9 +1,11 @@
 #include "vigil/evaluate/evaluation.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <limits>
 #include <map>
+#include <optional>
 #include <thread>
 
 #include "vigil/evaluate/population.h"
@@ -279,6 +281,26 @@ void AddFlag(const std::string& metric, const Estimate& sub, double overall,
       {metric, sub.value, sub.lower, sub.upper, overall, sub.upper < overall ? "below" : "above"});
 }
 
+// Subgroup levels in reading order: numeric bands by their number ("<18" before "18-44" before
+// "80+"), other levels alphabetically, "unknown" last.
+struct LevelOrder {
+  static std::optional<double> Leading(const std::string& s) {
+    const bool below = !s.empty() && s[0] == '<';
+    double v = 0;
+    const char* begin = s.data() + (below ? 1 : 0);
+    const auto [end, ec] = std::from_chars(begin, s.data() + s.size(), v);
+    if (ec != std::errc() || end == begin) return std::nullopt;
+    return below ? v - 0.5 : v;
+  }
+  bool operator()(const std::string& a, const std::string& b) const {
+    if ((a == "unknown") != (b == "unknown")) return b == "unknown";
+    const std::optional<double> x = Leading(a), y = Leading(b);
+    if (x && y && *x != *y) return *x < *y;
+    if (x.has_value() != y.has_value()) return x.has_value();
+    return a < b;
+  }
+};
+
 }  // namespace
 
 base::Result<Evaluation> Evaluate(const EvalInput& input, const EvalOptions& options) {
@@ -303,7 +325,7 @@ base::Result<Evaluation> Evaluate(const EvalInput& input, const EvalOptions& opt
   ev.overall.counts.rows_unlabeled = static_cast<int64_t>(input.rows.size() - labelled.size());
 
   for (const Attribute& attr : input.attributes) {
-    std::map<std::string, std::vector<uint32_t>> levels;
+    std::map<std::string, std::vector<uint32_t>, LevelOrder> levels;
     for (uint32_t i : labelled) {
       const std::string& v = attr.values[i];
       levels[v.empty() ? "unknown" : v].push_back(i);

@@ -286,6 +286,21 @@ TEST(EvaluationTest, FairnessFlagsAMiscalibratedSubgroup) {
   EXPECT_EQ(a.metrics.counts.rows + b.metrics.counts.rows + unknown.metrics.counts.rows, 3000);
 }
 
+TEST(EvaluationTest, SubgroupLevelsInReadingOrder) {
+  EvalInput in = OneRowPerPatient(800, 11);
+  Attribute band{"band", {}};
+  const std::vector<std::string> values = {"80+",   "<18",   "18-44", "",
+                                           "65-79", "45-64", "zeta",  "alpha"};
+  for (size_t i = 0; i < in.rows.size(); ++i) band.values.push_back(values[i % values.size()]);
+  in.attributes.push_back(band);
+  const auto ev = Evaluate(in, Fast(10));
+  ASSERT_TRUE(ev.ok()) << ev.status().ToString();
+  std::vector<std::string> levels;
+  for (const SubgroupResult& s : ev->subgroups) levels.push_back(s.level);
+  EXPECT_EQ(levels, (std::vector<std::string>{"<18", "18-44", "45-64", "65-79", "80+", "alpha",
+                                              "zeta", "unknown"}));
+}
+
 TEST(EvaluationTest, SensitivityFlag) {
   // Subgroup "low" has all its positives scored below the threshold: sensitivity 0 there.
   EvalInput in;
