@@ -405,11 +405,14 @@ std::string PredictionText(const task::TaskSpec& spec) {
           "once per stay, {} h after its start",
           std::chrono::duration_cast<std::chrono::hours>(spec.prediction.offset).count());
       break;
-    case PredictionMode::kEvery:
-      when = fmt::format(
-          "every {} h of a stay",
-          std::chrono::duration_cast<std::chrono::hours>(spec.prediction.every).count());
+    case PredictionMode::kEvery: {
+      const auto minutes =
+          std::chrono::duration_cast<std::chrono::minutes>(spec.prediction.every).count();
+      when = minutes == 60       ? "every hour of a stay"
+             : minutes % 60 == 0 ? fmt::format("every {} h of a stay", minutes / 60)
+                                 : fmt::format("every {} min of a stay", minutes);
       break;
+    }
     case PredictionMode::kVitalSigns:
       when = "at each set of vital signs";
       break;
