@@ -55,10 +55,6 @@ std::string CodeName(std::string_view code) {
   return std::string(display.empty() ? code : display);
 }
 
-bool StartsWith(std::string_view s, std::string_view prefix) {
-  return s.substr(0, prefix.size()) == prefix;
-}
-
 }  // namespace
 
 std::string FeatureDisplayName(std::string_view column) {
@@ -68,10 +64,10 @@ std::string FeatureDisplayName(std::string_view column) {
   if (column == "demographics.female") return "Female";
   if (column == "demographics.height_cm") return "Height (cm)";
   if (column == "demographics.weight_kg") return "Weight (kg)";
-  if (StartsWith(column, "stay.unit.")) {
+  if (column.starts_with("stay.unit.")) {
     return fmt::format("Care unit {}", column.substr(std::string_view("stay.unit.").size()));
   }
-  if (StartsWith(column, "score.")) {
+  if (column.starts_with("score.")) {
     std::string_view score = column.substr(std::string_view("score.").size());
     constexpr std::string_view kMissing = ".missing";
     if (score.size() > kMissing.size() && score.ends_with(kMissing)) {

@@ -125,6 +125,12 @@ std::string DecisionChart(const evaluate::Evaluation& ev, double max_threshold) 
     for (const auto& d : curve) {
       if (d.threshold > max_threshold + 1e-9) break;
       const Point p{d.threshold, treat_all ? d.treat_all : d.net_benefit};
+      if (!std::isfinite(p.y)) {  // undefined here: a gap, not a crossing
+        if (part.size() > 1) parts.push_back(part);
+        part.clear();
+        previous.reset();
+        continue;
+      }
       const bool above = p.y >= floor;
       if (previous && above != (previous->y >= floor)) {
         const double f = (floor - previous->y) / (p.y - previous->y);
