@@ -10,6 +10,7 @@
 #include "vigil/base/file.h"
 #include "vigil/cli/command.h"
 #include "vigil/cli/model_arg.h"
+#include "vigil/model/json_integer.h"
 #include "vigil/model/registry.h"
 
 namespace vigil::cli {
@@ -86,7 +87,7 @@ void PrintText(const model::StoredModel& s) {
         Fixed(t["held_out"], t["held_out"].value("calibration", "") == "isotonic" ? "brier_isotonic"
                                                                                   : "brier_platt")
             .c_str(),
-        t.value("folds", 0));
+        model::IntegerOr<int>(t, "folds", 0));
   }
   std::printf("  validation       %s\n", s.metadata.metrics.empty()
                                              ? "none recorded (vigil evaluate)"
@@ -115,7 +116,12 @@ int RunShow(const ModelsFlags& flags) {
     std::printf("%s\n", j.dump(2).c_str());
     return kExitOk;
   }
-  PrintText(*stored);
+  try {
+    PrintText(*stored);
+  } catch (const nlohmann::json::exception& e) {  // training.json's fields read here, not on load
+    return ReportError(base::DataLossError(
+        fmt::format("model folder {}: training.json: {}", stored->dir.string(), e.what())));
+  }
   return kExitOk;
 }
 

@@ -10,6 +10,7 @@
 
 #include "vigil/base/hash.h"
 #include "vigil/base/time.h"
+#include "vigil/model/json_integer.h"
 
 namespace vigil::model {
 namespace {
@@ -86,11 +87,11 @@ base::Result<DataFingerprint> DataFingerprint::FromJson(const nlohmann::json& j)
   try {
     DataFingerprint f;
     f.sha256 = j.at("sha256").get<std::string>();
-    f.rows = j.at("rows").get<size_t>();
-    f.features = j.at("features").get<size_t>();
-    f.subjects = j.at("subjects").get<size_t>();
-    f.labelled_rows = j.at("labelled_rows").get<size_t>();
-    f.positives = j.at("positives").get<size_t>();
+    f.rows = IntegerAt<size_t>(j, "rows");
+    f.features = IntegerAt<size_t>(j, "features");
+    f.subjects = IntegerAt<size_t>(j, "subjects");
+    f.labelled_rows = IntegerAt<size_t>(j, "labelled_rows");
+    f.positives = IntegerAt<size_t>(j, "positives");
     f.first_time = j.at("first_time").get<std::string>();
     f.last_time = j.at("last_time").get<std::string>();
     return f;

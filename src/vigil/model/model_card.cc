@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "vigil/base/version.h"
+#include "vigil/model/json_integer.h"
 
 namespace vigil::model {
 namespace {
@@ -66,11 +67,11 @@ void ModelSection(const TrainedModel& model, std::string& out) {
   if (t.contains("hyperparameters")) {
     out += fmt::format(
         "- Hyperparameters (chosen by {}-fold patient-grouped cross-validation): `{}`\n",
-        t.value("folds", 0), t["hyperparameters"].dump());
+        IntegerOr<int>(t, "folds", 0), t["hyperparameters"].dump());
   }
   if (t.contains("final_rounds")) {
     out += fmt::format("- Boosting rounds: {}", Number(t["final_rounds"]));
-    const int bags = t.value("bags", 1);
+    const int bags = IntegerOr<int>(t, "bags", 1);
     if (bags > 1) {
       out += fmt::format(
           " in each of {} fits with consecutive seeds, averaged into one model (bagging)", bags);

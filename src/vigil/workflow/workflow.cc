@@ -23,6 +23,7 @@
 #include "vigil/features/export.h"
 #include "vigil/model/calibration.h"
 #include "vigil/model/fingerprint.h"
+#include "vigil/model/json_integer.h"
 #include "vigil/model/xgboost.h"
 #include "vigil/store/scan.h"
 #include "vigil/task/split.h"
@@ -501,7 +502,7 @@ Result<model::XgboostParams> ParseXgboostParams(std::string_view json_text) {
   try {
     for (const auto& [key, value] : j.items()) {
       if (key == "max_depth") {
-        p.max_depth = value.get<int>();
+        p.max_depth = model::IntegerValue<int>(value, key);
       } else if (key == "learning_rate" || key == "eta") {
         p.learning_rate = value.get<double>();
       } else if (key == "min_child_weight") {
@@ -515,7 +516,7 @@ Result<model::XgboostParams> ParseXgboostParams(std::string_view json_text) {
       } else if (key == "reg_alpha" || key == "alpha") {
         p.reg_alpha = value.get<double>();
       } else if (key == "max_bin") {
-        p.max_bin = value.get<int>();
+        p.max_bin = model::IntegerValue<int>(value, key);
       } else if (key == "class_weighting") {
         const auto weighting = model::ParseClassWeighting(value.get<std::string>());
         if (!weighting) {

@@ -192,6 +192,12 @@ TEST(HyperparametersTest, ParsesOneCandidateAndRejectsUnknownKeys) {
   EXPECT_FALSE(ParseXgboostParams(R"({"model": "logistic", "hyperparameters": {"l2": 0.1}})").ok());
   EXPECT_FALSE(ParseXgboostParams(R"({"depth": 5})").ok());
   EXPECT_FALSE(ParseXgboostParams(R"({"max_depth": "deep"})").ok());
+  // Whole numbers only, and within range (1e30 used to be cast to int: undefined behaviour).
+  EXPECT_FALSE(ParseXgboostParams(R"({"max_depth": 1e30})").ok());
+  EXPECT_FALSE(ParseXgboostParams(R"({"max_depth": 4.5})").ok());
+  EXPECT_FALSE(ParseXgboostParams(R"({"max_bin": -1e300})").ok());
+  ASSERT_TRUE(ParseXgboostParams(R"({"max_depth": 4.0})").ok());
+  EXPECT_EQ(ParseXgboostParams(R"({"max_depth": 4.0})")->max_depth, 4);
   EXPECT_FALSE(ParseXgboostParams(R"({"learning_rate": 2})").ok());
   EXPECT_FALSE(ParseXgboostParams("[1]").ok());
 }
