@@ -9,8 +9,9 @@ held-out AUROC of XGBoost alone, XGBoost bagged over 5 seeds, logistic (w: balan
 blends, and the blend with the bagged trees. About 10 minutes on 2 cores.
 """
 import sys, numpy as np, pandas as pd, xgboost as xgb
-df = pd.read_csv(sys.argv[1]); df = df[df.label.notna()].reset_index(drop=True)
-y = df.label.values.astype(float); X = df.iloc[:, 4:].values.astype(float)
+def load(path):
+    df = pd.read_csv(path); df = df[df.label.notna()].reset_index(drop=True)
+    return df.iloc[:, 4:].values.astype(float), df.label.values.astype(float)
 def auc(s, y):
     o = np.argsort(s, kind='mergesort'); r = np.empty(len(s)); r[o] = np.arange(1, len(s)+1)
     # ties average
@@ -38,7 +39,10 @@ def xfit(Xt, yt, Xv=None, yv=None, rounds=2000, seed=0):
 def xmargin(b, X, n=None):
     return b.predict(xgb.DMatrix(X), output_margin=True, iteration_range=(0, n or b.best_iteration+1))
 class Logit:
-    def __init__(s, X, y, l2, weighted):
+    """L2 logistic regression on clipped, standardized features with missingness indicators (and, with
+    squares=True, the squares of the standardized features as extra terms)."""
+    def __init__(s, X, y, l2, weighted, squares=False):
+        s.squares = squares
         lo = np.nanpercentile(X, 1, axis=0); hi = np.nanpercentile(X, 99, axis=0)
         s.lo, s.hi = lo, hi; Z = s.clip(X)
         s.mu = np.nanmean(Z, 0); s.sd = np.nanstd(Z, 0); s.sd[~(s.sd > 0)] = 1; s.mu[np.isnan(s.mu)] = 0
@@ -61,35 +65,45 @@ class Logit:
         if not hasattr(s, 'imu'):  # indicator scaling from the training rows
             s.imu = miss[:, s.ind].mean(0); s.isd = miss[:, s.ind].std(0); s.isd[s.isd == 0] = 1
         I = (miss[:, s.ind] - s.imu)/s.isd
+        if s.squares:
+            Q = Z*Z
+            if not hasattr(s, 'qmu'): s.qmu = Q.mean(0); s.qsd = Q.std(0); s.qsd[s.qsd == 0] = 1
+            return np.hstack([np.ones((len(X),1)), Z, I, (Q - s.qmu)/s.qsd])
         return np.hstack([np.ones((len(X),1)), Z, I])
     def margin(s, X): return s.design(X)@s.beta
 L2 = [1, .1, .01, .001]
-res = {}
-for seed in (1, 2):
-    of = folds(y, 5, np.random.default_rng(seed))
-    pooled = {k: np.zeros(len(y)) for k in ('xgb','bag','lw','lu','bw','bu','bagu')}
-    for k in range(5):
-        tr = np.where(of != k)[0]; te = np.where(of == k)[0]
-        Xt, yt = X[tr], y[tr]; inf = folds(yt, 5, np.random.default_rng(100+seed*10+k))
-        oof_x = np.zeros(len(tr)); rounds = []
-        oof_l = {(l2, wt): np.zeros(len(tr)) for l2 in L2 for wt in (0, 1)}
-        for j in range(5):
-            a = inf != j; b = inf == j
-            bst = xfit(Xt[a], yt[a], Xt[b], yt[b], seed=seed)
-            rounds.append(bst.best_iteration+1); oof_x[b] = xmargin(bst, Xt[b])
-            for (l2, wt) in oof_l: oof_l[(l2, wt)][b] = Logit(Xt[a], yt[a], l2, wt).margin(Xt[b])
-        def fmean(m): return np.mean([auc(m[inf==j], yt[inf==j]) for j in range(5)])
-        nr = int(round(np.mean(rounds)))
-        fx = xfit(Xt, yt, rounds=nr, seed=seed); mx = xmargin(fx, X[te], nr)
-        mb = np.mean([xmargin(xfit(Xt, yt, rounds=nr, seed=seed*1000+s), X[te], nr) for s in range(5)], 0)
-        pooled['xgb'][te] = mx; pooled['bag'][te] = mb
-        for wt, name in ((1, 'w'), (0, 'u')):
-            l2 = max(L2, key=lambda l: fmean(oof_l[(l, wt)]))
-            ml = Logit(Xt, yt, l2, wt).margin(X[te]); pooled['l'+name][te] = ml
-            wbest = max(np.arange(10, -1, -1)/10, key=lambda w: fmean(w*oof_x + (1-w)*oof_l[(l2, wt)]))
-            pooled['b'+name][te] = wbest*mx + (1-wbest)*ml
-            if wt == 0: pooled['bagu'][te] = wbest*mb + (1-wbest)*ml
-            print(seed, k, name, 'l2', l2, 'w', wbest, 'rounds', nr, flush=True)
-    for key, m in pooled.items():
-        res.setdefault(key, []).append(auc(m, y))
-for key, v in res.items(): print(key, ' '.join(f'{a:.4f}' for a in v), f'mean {np.mean(v):.4f}')
+
+def main(path):
+    X, y = load(path)
+    res = {}
+    for seed in (1, 2):
+        of = folds(y, 5, np.random.default_rng(seed))
+        pooled = {k: np.zeros(len(y)) for k in ('xgb','bag','lw','lu','bw','bu','bagu')}
+        for k in range(5):
+            tr = np.where(of != k)[0]; te = np.where(of == k)[0]
+            Xt, yt = X[tr], y[tr]; inf = folds(yt, 5, np.random.default_rng(100+seed*10+k))
+            oof_x = np.zeros(len(tr)); rounds = []
+            oof_l = {(l2, wt): np.zeros(len(tr)) for l2 in L2 for wt in (0, 1)}
+            for j in range(5):
+                a = inf != j; b = inf == j
+                bst = xfit(Xt[a], yt[a], Xt[b], yt[b], seed=seed)
+                rounds.append(bst.best_iteration+1); oof_x[b] = xmargin(bst, Xt[b])
+                for (l2, wt) in oof_l: oof_l[(l2, wt)][b] = Logit(Xt[a], yt[a], l2, wt).margin(Xt[b])
+            def fmean(m): return np.mean([auc(m[inf==j], yt[inf==j]) for j in range(5)])
+            nr = int(round(np.mean(rounds)))
+            fx = xfit(Xt, yt, rounds=nr, seed=seed); mx = xmargin(fx, X[te], nr)
+            mb = np.mean([xmargin(xfit(Xt, yt, rounds=nr, seed=seed*1000+s), X[te], nr) for s in range(5)], 0)
+            pooled['xgb'][te] = mx; pooled['bag'][te] = mb
+            for wt, name in ((1, 'w'), (0, 'u')):
+                l2 = max(L2, key=lambda l: fmean(oof_l[(l, wt)]))
+                ml = Logit(Xt, yt, l2, wt).margin(X[te]); pooled['l'+name][te] = ml
+                wbest = max(np.arange(10, -1, -1)/10, key=lambda w: fmean(w*oof_x + (1-w)*oof_l[(l2, wt)]))
+                pooled['b'+name][te] = wbest*mx + (1-wbest)*ml
+                if wt == 0: pooled['bagu'][te] = wbest*mb + (1-wbest)*ml
+                print(seed, k, name, 'l2', l2, 'w', wbest, 'rounds', nr, flush=True)
+        for key, m in pooled.items():
+            res.setdefault(key, []).append(auc(m, y))
+    for key, v in res.items(): print(key, ' '.join(f'{a:.4f}' for a in v), f'mean {np.mean(v):.4f}')
+
+if __name__ == '__main__':
+    main(sys.argv[1])
