@@ -134,13 +134,16 @@ void Chart::FitCategoryLabels() {
 
 std::string Chart::CategoryLabel(size_t i) const {
   const std::string& category = categories_[i];
-  const std::string tooltip = i < category_tooltips_.size() && !category_tooltips_[i].empty() &&
-                                      category_tooltips_[i] != category
-                                  ? "<title>" + EscapeXml(category_tooltips_[i]) + "</title>"
-                                  : "";
+  // The hover text: the category's tooltip, unless it only repeats the label.
+  std::string hover = i < category_tooltips_.size() ? category_tooltips_[i] : "";
+  if (hover == category) hover.clear();
+  auto title = [](const std::string& text) {
+    return text.empty() ? "" : "<title>" + EscapeXml(text) + "</title>";
+  };
   const double room = PlotLeft() - kCategoryGap - kLabelEdge;
-  if (EstimatedTextWidth(category, kFontSize) <= room) return EscapeXml(category) + tooltip;
-  // Shorten one character (not byte) at a time until the text and the ellipsis fit.
+  if (EstimatedTextWidth(category, kFontSize) <= room) return EscapeXml(category) + title(hover);
+  // Shorten one character (not byte) at a time until the text and the ellipsis fit; the hover
+  // text then starts with the whole label.
   std::string shown = category;
   while (!shown.empty() && EstimatedTextWidth(shown + kEllipsis, kFontSize) > room) {
     while (!shown.empty() && (static_cast<unsigned char>(shown.back()) & 0xC0) == 0x80) {
@@ -149,8 +152,8 @@ std::string Chart::CategoryLabel(size_t i) const {
     if (!shown.empty()) shown.pop_back();
   }
   while (!shown.empty() && shown.back() == ' ') shown.pop_back();
-  return EscapeXml(shown) + kEllipsis + "<title>" + EscapeXml(category) +
-         (tooltip.empty() ? "" : " (" + EscapeXml(category_tooltips_[i]) + ")") + "</title>";
+  return EscapeXml(shown) + kEllipsis +
+         title(hover.empty() ? category : category + " (" + hover + ")");
 }
 
 void Chart::SetYAxis(Axis axis) {
