@@ -1,13 +1,14 @@
 // Integers read from JSON that a user, a disk or another program may have written: a model folder's
-// files, a hyperparameters file.
+// files, a hyperparameters file, an evaluation. Generic over the JSON type (nlohmann::json or
+// ordered_json), so base needs no JSON library of its own.
 //
 // nlohmann's get<int>() (and value("key", 0)) casts a floating-point value to the integer type, and
 // a value such as 1e30 does not fit: undefined behaviour (UndefinedBehaviorSanitizer reports it;
 // found by the model_json fuzz target). These accept only whole numbers that fit the type (6 or
 // 6.0, not 6.5 or 1e30), and otherwise throw nlohmann's own type_error, which every caller already
 // turns into a Status.
-#ifndef VIGIL_MODEL_JSON_INTEGER_H_
-#define VIGIL_MODEL_JSON_INTEGER_H_
+#ifndef VIGIL_BASE_JSON_INTEGER_H_
+#define VIGIL_BASE_JSON_INTEGER_H_
 
 #include <cmath>
 #include <cstdint>
@@ -17,7 +18,7 @@
 #include <type_traits>
 #include <utility>
 
-namespace vigil::model {
+namespace vigil::base {
 
 // `v` as a T; throws Json::type_error unless it is a whole number within T's range.
 template <typename T, typename Json>
@@ -55,6 +56,6 @@ T IntegerOr(const Json& j, std::string_view key, T fallback) {
   return it == j.end() ? fallback : IntegerValue<T>(*it, key);
 }
 
-}  // namespace vigil::model
+}  // namespace vigil::base
 
-#endif  // VIGIL_MODEL_JSON_INTEGER_H_
+#endif  // VIGIL_BASE_JSON_INTEGER_H_

@@ -1,10 +1,10 @@
-#include "vigil/model/json_integer.h"
+#include "vigil/base/json_integer.h"
 
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
-namespace vigil::model {
+namespace vigil::base {
 namespace {
 
 using nlohmann::json;
@@ -43,4 +43,4 @@ TEST(JsonIntegerTest, AtAndOr) {
 }
 
 }  // namespace
-}  // namespace vigil::model
+}  // namespace vigil::base

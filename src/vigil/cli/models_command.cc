@@ -8,9 +8,9 @@
 #include <nlohmann/json.hpp>
 
 #include "vigil/base/file.h"
+#include "vigil/base/json_integer.h"
 #include "vigil/cli/command.h"
 #include "vigil/cli/model_arg.h"
-#include "vigil/model/json_integer.h"
 #include "vigil/model/registry.h"
 
 namespace vigil::cli {
@@ -87,7 +87,7 @@ void PrintText(const model::StoredModel& s) {
         Fixed(t["held_out"], t["held_out"].value("calibration", "") == "isotonic" ? "brier_isotonic"
                                                                                   : "brier_platt")
             .c_str(),
-        model::IntegerOr<int>(t, "folds", 0));
+        base::IntegerOr<int>(t, "folds", 0));
   }
   std::printf("  validation       %s\n", s.metadata.metrics.empty()
                                              ? "none recorded (vigil evaluate)"

@@ -5,11 +5,11 @@
 #include <cstdio>
 
 #include "vigil/base/file.h"
+#include "vigil/base/json_integer.h"
 #include "vigil/cli/command.h"
 #include "vigil/cli/evaluation_text.h"
 #include "vigil/cli/model_arg.h"
 #include "vigil/cli/progress.h"
-#include "vigil/model/json_integer.h"
 #include "vigil/task/builtin.h"
 #include "vigil/workflow/workflow.h"
 
@@ -119,7 +119,7 @@ int Run(const TrainFlags& flags, const GlobalOptions& global) {
                 static_cast<long long>(r->rows_test), static_cast<long long>(r->patients_test));
     if (t.contains("held_out")) {
       std::printf("  cv        %d folds by patient: out-of-fold AUROC %.3f, calibration %s\n",
-                  model::IntegerOr<int>(t, "folds", 0), t["held_out"].value("auroc", 0.0),
+                  base::IntegerOr<int>(t, "folds", 0), t["held_out"].value("auroc", 0.0),
                   t["held_out"].value("calibration", std::string("?")).c_str());
     }
     if (r->test) PrintTest(*r->test);

@@ -5,6 +5,8 @@
 #include <string>
 #include <type_traits>
 
+#include "vigil/base/json_integer.h"
+
 namespace vigil::evaluate {
 
 using nlohmann::json;
@@ -27,12 +29,13 @@ void Read(const json& j, const char* key, T& out) {
     out = Num(j, key);
   } else if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
     // An integer field must hold an integer: nlohmann would cast a float such as 1e300 (undefined
-    // behaviour when out of range).
+    // behaviour when out of range). Evaluations are written by vigil with integers, so unlike
+    // base::IntegerValue a whole float (6.0) is refused too; the range check is shared.
     const json& v = j.at(key);
     if (!v.is_number_integer()) {
       throw json::type_error::create(302, std::string("'") + key + "' is not an integer", &v);
     }
-    v.get_to(out);
+    out = base::IntegerValue<T>(v, key);
   } else {
     j.at(key).get_to(out);
   }

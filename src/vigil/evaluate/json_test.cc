@@ -68,6 +68,10 @@ TEST(EvaluationJsonTest, RejectsWhatItCannotRead) {
   j["overall"]["counts"]["rows"] = 1e300;  // a float where an integer belongs is refused, not cast
   EXPECT_EQ(EvaluationFromJson(j).status().code(), base::StatusCode::kInvalidArgument);
   j = EvaluationToJson(Sample());
+  j["bootstrap_replicates"] = int64_t{1}
+                              << 40;  // an integer, but not an int's: refused, not wrapped
+  EXPECT_EQ(EvaluationFromJson(j).status().code(), base::StatusCode::kInvalidArgument);
+  j = EvaluationToJson(Sample());
   j["seed"] = -2.5;
   EXPECT_FALSE(EvaluationFromJson(j).ok());
   j = EvaluationToJson(Sample());

@@ -9,8 +9,8 @@
 #include <unordered_set>
 
 #include "vigil/base/hash.h"
+#include "vigil/base/json_integer.h"
 #include "vigil/base/time.h"
-#include "vigil/model/json_integer.h"
 
 namespace vigil::model {
 namespace {
@@ -87,11 +87,11 @@ base::Result<DataFingerprint> DataFingerprint::FromJson(const nlohmann::json& j)
   try {
     DataFingerprint f;
     f.sha256 = j.at("sha256").get<std::string>();
-    f.rows = IntegerAt<size_t>(j, "rows");
-    f.features = IntegerAt<size_t>(j, "features");
-    f.subjects = IntegerAt<size_t>(j, "subjects");
-    f.labelled_rows = IntegerAt<size_t>(j, "labelled_rows");
-    f.positives = IntegerAt<size_t>(j, "positives");
+    f.rows = base::IntegerAt<size_t>(j, "rows");
+    f.features = base::IntegerAt<size_t>(j, "features");
+    f.subjects = base::IntegerAt<size_t>(j, "subjects");
+    f.labelled_rows = base::IntegerAt<size_t>(j, "labelled_rows");
+    f.positives = base::IntegerAt<size_t>(j, "positives");
     f.first_time = j.at("first_time").get<std::string>();
     f.last_time = j.at("last_time").get<std::string>();
     return f;

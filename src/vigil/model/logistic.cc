@@ -6,8 +6,8 @@
 #include <cmath>
 #include <thread>
 
+#include "vigil/base/json_integer.h"
 #include "vigil/base/quantile.h"
-#include "vigil/model/json_integer.h"
 #include "vigil/model/linear_algebra.h"
 
 namespace vigil::model {
@@ -345,7 +345,7 @@ base::Result<LogisticModel> LogisticModel::FromJson(const nlohmann::json& json) 
     m.intercept_ = json.at("intercept").get<double>();
     if (!std::isfinite(m.intercept_))
       return base::DataLossError("logistic intercept is not finite");
-    m.iterations_ = IntegerOr<int>(json, "iterations", 0);
+    m.iterations_ = base::IntegerOr<int>(json, "iterations", 0);
     m.converged_ = json.value("converged", false);
     for (const auto& col : json.at("columns")) {
       Column c;

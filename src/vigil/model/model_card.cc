@@ -4,8 +4,8 @@
 
 #include <cmath>
 
+#include "vigil/base/json_integer.h"
 #include "vigil/base/version.h"
-#include "vigil/model/json_integer.h"
 
 namespace vigil::model {
 namespace {
@@ -67,11 +67,11 @@ void ModelSection(const TrainedModel& model, std::string& out) {
   if (t.contains("hyperparameters")) {
     out += fmt::format(
         "- Hyperparameters (chosen by {}-fold patient-grouped cross-validation): `{}`\n",
-        IntegerOr<int>(t, "folds", 0), t["hyperparameters"].dump());
+        base::IntegerOr<int>(t, "folds", 0), t["hyperparameters"].dump());
   }
   if (t.contains("final_rounds")) {
     out += fmt::format("- Boosting rounds: {}", Number(t["final_rounds"]));
-    const int bags = IntegerOr<int>(t, "bags", 1);
+    const int bags = base::IntegerOr<int>(t, "bags", 1);
     if (bags > 1) {
       out += fmt::format(
           " in each of {} fits with consecutive seeds, averaged into one model (bagging)", bags);

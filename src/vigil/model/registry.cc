@@ -9,9 +9,9 @@
 
 #include "vigil/base/file.h"
 #include "vigil/base/hash.h"
+#include "vigil/base/json_integer.h"
 #include "vigil/base/time.h"
 #include "vigil/base/version.h"
-#include "vigil/model/json_integer.h"
 #include "vigil/model/model_card.h"
 
 namespace vigil::model {
@@ -169,7 +169,7 @@ base::Result<StoredModel> ReadModelFolder(const fs::path& dir) {
     if (manifest.at("format").get<std::string>() != kFormat) {
       return base::DataLossError("manifest.json is not a vigil model manifest");
     }
-    if (IntegerAt<int>(manifest, "format_version") > kFormatVersion) {
+    if (base::IntegerAt<int>(manifest, "format_version") > kFormatVersion) {
       return base::FailedPreconditionError("the model folder was written by a newer vigil");
     }
     std::map<std::string, std::string> files;
@@ -216,7 +216,7 @@ base::Result<StoredModel> ReadModelFolder(const fs::path& dir) {
       VIGIL_ASSIGN_OR_RETURN(meta.training_patients, parse("training_patients.json"));
     }
     return StoredModel{manifest.at("name").get<std::string>(),
-                       IntegerAt<int>(manifest, "version"),
+                       base::IntegerAt<int>(manifest, "version"),
                        dir,
                        std::move(manifest),
                        std::move(model),

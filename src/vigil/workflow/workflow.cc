@@ -14,6 +14,7 @@
 
 #include "vigil/base/file.h"
 #include "vigil/base/hash.h"
+#include "vigil/base/json_integer.h"
 #include "vigil/base/time.h"
 #include "vigil/base/version.h"
 #include "vigil/evaluate/challenge.h"
@@ -23,7 +24,6 @@
 #include "vigil/features/export.h"
 #include "vigil/model/calibration.h"
 #include "vigil/model/fingerprint.h"
-#include "vigil/model/json_integer.h"
 #include "vigil/model/xgboost.h"
 #include "vigil/store/scan.h"
 #include "vigil/task/split.h"
@@ -502,7 +502,7 @@ Result<model::XgboostParams> ParseXgboostParams(std::string_view json_text) {
   try {
     for (const auto& [key, value] : j.items()) {
       if (key == "max_depth") {
-        p.max_depth = model::IntegerValue<int>(value, key);
+        p.max_depth = base::IntegerValue<int>(value, key);
       } else if (key == "learning_rate" || key == "eta") {
         p.learning_rate = value.get<double>();
       } else if (key == "min_child_weight") {
@@ -516,7 +516,7 @@ Result<model::XgboostParams> ParseXgboostParams(std::string_view json_text) {
       } else if (key == "reg_alpha" || key == "alpha") {
         p.reg_alpha = value.get<double>();
       } else if (key == "max_bin") {
-        p.max_bin = model::IntegerValue<int>(value, key);
+        p.max_bin = base::IntegerValue<int>(value, key);
       } else if (key == "class_weighting") {
         const auto weighting = model::ParseClassWeighting(value.get<std::string>());
         if (!weighting) {
