@@ -73,37 +73,49 @@ class Logit:
     def margin(s, X): return s.design(X)@s.beta
 L2 = [1, .1, .01, .001]
 
+def outer_parts(y, seeds=(1, 2), k=5):
+    """The nested protocol: for each seed, k stratified outer folds; inside each outer training part, k
+    stratified inner folds. Yields (seed, part, outer training rows, outer test rows, inner fold of each
+    training row)."""
+    for seed in seeds:
+        of = folds(y, k, np.random.default_rng(seed))
+        for part in range(k):
+            tr = np.where(of != part)[0]; te = np.where(of == part)[0]
+            yield seed, part, tr, te, folds(y[tr], k, np.random.default_rng(100+seed*10+part))
+
+def pool_aucs(pooled, y):
+    """{seed: {name: pooled margins}} -> {name: [AUROC of each seed]}."""
+    res = {}
+    for by_name in pooled.values():
+        for key, m in by_name.items(): res.setdefault(key, []).append(auc(m, y))
+    return res
+
 def main(path):
     X, y = load(path)
-    res = {}
-    for seed in (1, 2):
-        of = folds(y, 5, np.random.default_rng(seed))
-        pooled = {k: np.zeros(len(y)) for k in ('xgb','bag','lw','lu','bw','bu','bagu')}
-        for k in range(5):
-            tr = np.where(of != k)[0]; te = np.where(of == k)[0]
-            Xt, yt = X[tr], y[tr]; inf = folds(yt, 5, np.random.default_rng(100+seed*10+k))
-            oof_x = np.zeros(len(tr)); rounds = []
-            oof_l = {(l2, wt): np.zeros(len(tr)) for l2 in L2 for wt in (0, 1)}
-            for j in range(5):
-                a = inf != j; b = inf == j
-                bst = xfit(Xt[a], yt[a], Xt[b], yt[b], seed=seed)
-                rounds.append(bst.best_iteration+1); oof_x[b] = xmargin(bst, Xt[b])
-                for (l2, wt) in oof_l: oof_l[(l2, wt)][b] = Logit(Xt[a], yt[a], l2, wt).margin(Xt[b])
-            def fmean(m): return np.mean([auc(m[inf==j], yt[inf==j]) for j in range(5)])
-            nr = int(round(np.mean(rounds)))
-            fx = xfit(Xt, yt, rounds=nr, seed=seed); mx = xmargin(fx, X[te], nr)
-            mb = np.mean([xmargin(xfit(Xt, yt, rounds=nr, seed=seed*1000+s), X[te], nr) for s in range(5)], 0)
-            pooled['xgb'][te] = mx; pooled['bag'][te] = mb
-            for wt, name in ((1, 'w'), (0, 'u')):
-                l2 = max(L2, key=lambda l: fmean(oof_l[(l, wt)]))
-                ml = Logit(Xt, yt, l2, wt).margin(X[te]); pooled['l'+name][te] = ml
-                wbest = max(np.arange(10, -1, -1)/10, key=lambda w: fmean(w*oof_x + (1-w)*oof_l[(l2, wt)]))
-                pooled['b'+name][te] = wbest*mx + (1-wbest)*ml
-                if wt == 0: pooled['bagu'][te] = wbest*mb + (1-wbest)*ml
-                print(seed, k, name, 'l2', l2, 'w', wbest, 'rounds', nr, flush=True)
-        for key, m in pooled.items():
-            res.setdefault(key, []).append(auc(m, y))
-    for key, v in res.items(): print(key, ' '.join(f'{a:.4f}' for a in v), f'mean {np.mean(v):.4f}')
+    pooled = {}
+    for seed, k, tr, te, inf in outer_parts(y):
+        p = pooled.setdefault(seed, {key: np.zeros(len(y)) for key in ('xgb','bag','lw','lu','bw','bu','bagu')})
+        Xt, yt = X[tr], y[tr]
+        oof_x = np.zeros(len(tr)); rounds = []
+        oof_l = {(l2, wt): np.zeros(len(tr)) for l2 in L2 for wt in (0, 1)}
+        for j in range(5):
+            a = inf != j; b = inf == j
+            bst = xfit(Xt[a], yt[a], Xt[b], yt[b], seed=seed)
+            rounds.append(bst.best_iteration+1); oof_x[b] = xmargin(bst, Xt[b])
+            for (l2, wt) in oof_l: oof_l[(l2, wt)][b] = Logit(Xt[a], yt[a], l2, wt).margin(Xt[b])
+        def fmean(m): return np.mean([auc(m[inf==j], yt[inf==j]) for j in range(5)])
+        nr = int(round(np.mean(rounds)))
+        fx = xfit(Xt, yt, rounds=nr, seed=seed); mx = xmargin(fx, X[te], nr)
+        mb = np.mean([xmargin(xfit(Xt, yt, rounds=nr, seed=seed*1000+s), X[te], nr) for s in range(5)], 0)
+        p['xgb'][te] = mx; p['bag'][te] = mb
+        for wt, name in ((1, 'w'), (0, 'u')):
+            l2 = max(L2, key=lambda l: fmean(oof_l[(l, wt)]))
+            ml = Logit(Xt, yt, l2, wt).margin(X[te]); p['l'+name][te] = ml
+            wbest = max(np.arange(10, -1, -1)/10, key=lambda w: fmean(w*oof_x + (1-w)*oof_l[(l2, wt)]))
+            p['b'+name][te] = wbest*mx + (1-wbest)*ml
+            if wt == 0: p['bagu'][te] = wbest*mb + (1-wbest)*ml
+            print(seed, k, name, 'l2', l2, 'w', wbest, 'rounds', nr, flush=True)
+    for key, v in pool_aucs(pooled, y).items(): print(key, ' '.join(f'{a:.4f}' for a in v), f'mean {np.mean(v):.4f}')
 
 if __name__ == '__main__':
     main(sys.argv[1])
