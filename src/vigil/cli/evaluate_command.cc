@@ -40,18 +40,25 @@ void PrintSummary(const workflow::EvaluateResult& r) {
   std::printf(", prevalence %.3f\n", o.counts.prevalence);
   std::printf("  model     AUROC %s, AUPRC %s\n", Est(o.discrimination.auroc).c_str(),
               Est(o.discrimination.auprc).c_str());
-  std::printf("            Brier %s, calibration intercept %s, slope %s, HL H %.1f\n",
+  const auto& hl = o.calibration.hosmer_lemeshow;
+  std::printf("            Brier %s, calibration intercept %s, slope %s\n",
               Est(o.calibration.brier).c_str(), Est(o.calibration.intercept).c_str(),
-              Est(o.calibration.slope).c_str(), o.calibration.hosmer_lemeshow.statistic);
+              Est(o.calibration.slope).c_str());
+  std::printf("            Hosmer-Lemeshow C %.1f (%d df, p %.2g)\n", hl.statistic,
+              hl.degrees_of_freedom, hl.p_value);
   if (!std::isnan(o.at_threshold.threshold)) {
     std::printf("            at threshold %.4g: sensitivity %s, specificity %s, PPV %s\n",
                 o.at_threshold.threshold, Est(o.at_threshold.sensitivity).c_str(),
                 Est(o.at_threshold.specificity).c_str(), Est(o.at_threshold.ppv).c_str());
-    std::printf("            alerts per patient-day %s\n",
-                Est(o.at_threshold.alerts_per_patient_day).c_str());
+    if (r.evaluation.row_interval_hours <= 0) {
+      std::printf("            alerts per patient-day: not reported (one prediction per stay)\n");
+    } else {
+      std::printf("            alerts per patient-day %s\n",
+                  Est(o.at_threshold.alerts_per_patient_day).c_str());
+    }
   }
   if (o.task.physionet2012) {
-    std::printf("            PhysioNet 2012: Event 1 %s, Event 2 (H) %.2f\n",
+    std::printf("            PhysioNet 2012: Event 1 %s, Event 2 (range-normalized H) %.2f\n",
                 Est(o.task.event1).c_str(), o.task.event2);
   }
   if (o.task.physionet2019) {

@@ -10,7 +10,9 @@ namespace vigil::cli {
 std::string Est(const evaluate::Estimate& e) {
   if (std::isnan(e.value)) return "n/a";
   if (std::isnan(e.lower)) return fmt::format("{:.3f}", e.value);
-  return fmt::format("{:.3f} ({:.3f}-{:.3f})", e.value, e.lower, e.upper);
+  // "-0.255-0.181" would read as a subtraction: a negative bound gets "to".
+  const char* between = e.lower < 0 || e.upper < 0 ? " to " : "-";
+  return fmt::format("{:.3f} ({:.3f}{}{:.3f})", e.value, e.lower, between, e.upper);
 }
 
 void PrintBaselines(const evaluate::Evaluation& ev, bool sensitivity) {

@@ -43,7 +43,7 @@ void PrintTest(const evaluate::Evaluation& ev) {
                 Est(o.at_threshold.ppv).c_str(), Est(o.at_threshold.alert_rate).c_str());
   }
   if (o.task.physionet2012) {
-    std::printf("            PhysioNet 2012: Event 1 %s, Event 2 (H) %.2f\n",
+    std::printf("            PhysioNet 2012: Event 1 %s, Event 2 (range-normalized H) %.2f\n",
                 Est(o.task.event1).c_str(), o.task.event2);
   }
   if (o.task.physionet2019) {
