@@ -12,8 +12,10 @@
 int main(int argc, char** argv) {
   using namespace vigil;
   base::ReserveThreadHeaps();
-  CLI::App app{"vigil: a clinical machine-learning engine (ingest, store, tasks, features, models, evaluation)",
-               "vigil"};
+  CLI::App app{
+      "vigil: a clinical machine-learning engine (ingest, store, tasks, features, models, "
+      "evaluation)",
+      "vigil"};
   app.set_version_flag(
       "--version", fmt::format("vigil {} (DuckDB {})", base::Version(), duckdb_library_version()));
   app.require_subcommand(1);

@@ -38,6 +38,11 @@ std::string PctWithInterval(const evaluate::Estimate& e, int decimals) {
          ")";
 }
 
+std::string PatientsAndOutcomes(const evaluate::Counts& c) {
+  return fmt::format("{} patient{}, {} with the outcome", Count(static_cast<double>(c.patients)),
+                     c.patients == 1 ? "" : "s", Count(static_cast<double>(c.positive_patients)));
+}
+
 std::string Count(double v) {
   if (!std::isfinite(v)) return kDash;
   std::string digits = fmt::format("{:.0f}", std::abs(v));

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "vigil/evaluate/bootstrap.h"
+#include "vigil/evaluate/evaluation.h"
 
 namespace vigil::report::internal {
 
@@ -19,6 +20,9 @@ std::string WithInterval(const evaluate::Estimate& e, int decimals = 3);
 std::string PctWithInterval(const evaluate::Estimate& e, int decimals = 1);
 // Thousands separated by a thin space: "12 345".
 std::string Count(double v);
+
+// "177 patients, 7 with the outcome"; "1 patient, 1 with the outcome".
+std::string PatientsAndOutcomes(const evaluate::Counts& c);
 
 // <tag>escaped text</tag>
 std::string Tag(std::string_view tag, std::string_view text);

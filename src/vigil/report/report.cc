@@ -111,8 +111,9 @@ std::vector<std::string> AutomaticLimitations(const evaluate::Evaluation& ev) {
                                 s.attribute + " " + s.level,
                                 s.flags.front().metric + (s.flags.size() > 1 ? " and more" : "")));
     } else if (!s.enough_data) {
-      out.push_back(fmt::format("Too few patients to judge performance for {} {} ({} patients).",
-                                s.attribute, s.level, s.metrics.counts.patients));
+      out.push_back(fmt::format("Too few patients to judge performance for {} {} ({}).",
+                                s.attribute, s.level,
+                                internal::PatientsAndOutcomes(s.metrics.counts)));
     }
   }
   if (m.counts.rows_unlabeled > 0) {

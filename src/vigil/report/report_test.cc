@@ -140,11 +140,28 @@ TEST_F(ReportTest, AutomaticLimitationsNameFlaggedAndSmallSubgroups) {
   evaluate::Evaluation small = *evaluation_;
   small.subgroups[0].enough_data = false;
   small.subgroups[0].flags.clear();
+  small.subgroups[0].metrics.counts.patients = 1;
+  small.subgroups[0].metrics.counts.positive_patients = 1;
   bool too_few = false;
   for (const std::string& l : AutomaticLimitations(small)) {
-    too_few |= l.find("Too few patients") != std::string::npos;
+    // Why too few: the patients with the outcome, in the singular where there is one.
+    too_few |= l.find("Too few patients") != std::string::npos &&
+               l.find("(1 patient, 1 with the outcome).") != std::string::npos;
   }
   EXPECT_TRUE(too_few);
+  EXPECT_NE(RenderReport(ModelCard{}, small, nullptr)
+                .find("too few patients to judge (1 of 1 with the outcome)"),
+            std::string::npos);
+}
+
+TEST_F(ReportTest, GlanceReportsASignificantHosmerLemeshowTest) {
+  evaluate::Evaluation ev = *evaluation_;
+  const std::string kSentence = "The Hosmer-Lemeshow test finds observed and predicted risks apart";
+  ev.overall.calibration.hosmer_lemeshow.p_value = 0.5;
+  EXPECT_EQ(RenderReport(ModelCard{}, ev, nullptr).find(kSentence), std::string::npos);
+  ev.overall.calibration.hosmer_lemeshow.p_value = 1e-5;
+  const std::string html = RenderReport(ModelCard{}, ev, nullptr);
+  EXPECT_NE(html.find(kSentence + " in some tenths of risk (p &lt; 0.001)"), std::string::npos);
 }
 
 TEST_F(ReportTest, WriteReportWritesTheFile) {

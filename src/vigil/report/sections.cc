@@ -73,6 +73,14 @@ std::string CalibrationVerdict(const evaluate::Calibration& c) {
   } else {
     s += "The spread of its predictions matches the observed spread of risk.";
   }
+  const auto& hl = c.hosmer_lemeshow;
+  if (std::isfinite(hl.p_value) && hl.p_value < 0.05) {
+    s += fmt::format(
+        " The Hosmer-Lemeshow test finds observed and predicted risks apart in some tenths of "
+        "risk ({}); with many predictions it detects even small departures, so read the "
+        "reliability diagram.",
+        hl.p_value < 0.001 ? std::string("p < 0.001") : fmt::format("p = {:.3f}", hl.p_value));
+  }
   return s;
 }
 

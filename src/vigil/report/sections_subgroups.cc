@@ -52,7 +52,12 @@ std::string SubgroupSection(const evaluate::Evaluation& ev) {
                            true);
   for (const auto& s : ev.subgroups) {
     const auto& m = s.metrics;
-    std::string judgement = !s.enough_data ? "too few patients" : s.flags.empty() ? "no flag" : "";
+    std::string judgement =
+        !s.enough_data    ? fmt::format("too few patients to judge ({} of {} with the outcome)",
+                                        Count(static_cast<double>(s.metrics.counts.positive_patients)),
+                                        Count(static_cast<double>(s.metrics.counts.patients)))
+        : s.flags.empty() ? "no flag"
+                          : "";
     for (const auto& f : s.flags) judgement += Tag("div", FlagText(f));
     out += Row({EscapeXml(s.attribute + ": " + s.level), Count(m.counts.patients),
                 Pct(m.counts.prevalence), WithInterval(m.discrimination.auroc),

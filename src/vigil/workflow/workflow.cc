@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <fstream>
@@ -428,15 +429,22 @@ std::string PredictionText(const task::TaskSpec& spec) {
   } else {
     when += "; outcome before the end of the stay";
   }
-  return when;
+  when[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(when[0])));
+  return when + ".";
 }
 
 std::string CohortText(const task::TaskSpec& spec, const task::CohortReport& r) {
+  // "ICU stays", "ICU and inpatient stays", "All stays" (store kinds: docs/store.md).
   std::string kinds;
-  for (const auto& k : spec.cohort.kinds) kinds += (kinds.empty() ? "" : ", ") + k;
-  std::string text = fmt::format("Stays of kind {}", kinds.empty() ? "any" : kinds);
-  if (spec.cohort.min_age) text += fmt::format(", age {} or more", *spec.cohort.min_age);
-  text += fmt::format(". {} stays seen, {} included", r.stays_seen, r.stays_included);
+  const auto& ks = spec.cohort.kinds;
+  for (size_t i = 0; i < ks.size(); ++i) {
+    kinds += i == 0 ? "" : i + 1 == ks.size() ? " and " : ", ";
+    kinds += ks[i] == "icu" ? "ICU" : ks[i];
+  }
+  std::string text = kinds.empty() ? "All stays" : kinds + " stays";
+  if (spec.cohort.min_age)
+    text += fmt::format(" of patients aged {} or more", *spec.cohort.min_age);
+  text += fmt::format(": {} seen, {} included", r.stays_seen, r.stays_included);
   for (const auto& [reason, n] : r.stays_excluded)
     text += fmt::format("; {} excluded: {}", n, reason);
   return text + ".";

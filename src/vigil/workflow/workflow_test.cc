@@ -107,6 +107,10 @@ TEST_F(WorkflowTest, EvaluationLeavesTheTrainingPatientsOut) {
               trained_->test->overall.discrimination.auroc.value, 1e-9);
   EXPECT_TRUE(ev->shap.has_value());
   EXPECT_EQ(ev->card.validation.find("NOT"), std::string::npos);
+  // The sepsis task's cohort (kinds: [icu]) in words, with its accounting.
+  EXPECT_EQ(ev->card.cohort.rfind("ICU stays: ", 0), 0u) << ev->card.cohort;
+  EXPECT_NE(ev->card.cohort.find(" seen, "), std::string::npos);
+  EXPECT_EQ(ev->card.prediction_time, "Every hour of a stay; outcome within 6 h.");
 
   r.include_training_patients = true;
   auto apparent = EvaluateModel(m, *store_, r);
