@@ -81,6 +81,7 @@ int Run(const EvaluateFlags& flags, const GlobalOptions& global) {
   request.seed = flags.seed;
   request.threads = flags.threads;
   request.include_training_patients = flags.include_training;
+  request.shap = !flags.report.empty();  // only the report shows it
   request.progress = [&](std::string_view line) { progress.Update(std::string(line)); };
   auto r = workflow::EvaluateModel(*stored, **store, request);
   progress.Done();

@@ -685,8 +685,10 @@ Result<EvaluateResult> EvaluateModel(const model::StoredModel& stored, store::St
   VIGIL_ASSIGN_OR_RETURN(result.evaluation,
                          EvaluateRows(stored.model, spec, context, m, request.bootstrap,
                                       request.seed, request.threads));
-  Say(request.progress, "explain: SHAP summary");
-  if (auto shap = ShapOf(stored.model, m); shap.ok()) result.shap = std::move(*shap);
+  if (request.shap) {
+    Say(request.progress, "explain: SHAP summary");
+    if (auto shap = ShapOf(stored.model, m); shap.ok()) result.shap = std::move(*shap);
+  }
   result.seconds_evaluate = Seconds(start);
   result.card = CardFor(stored, spec, x.cohort, store, result.rows);
   if (request.include_training_patients && result.rows.rows_training_patients == 0 &&

@@ -79,6 +79,7 @@ struct EvaluateRequest {
   uint64_t seed = 20240601;
   int threads = 0;
   bool include_training_patients = false;  // apparent performance: never call it validation
+  bool shap = true;  // the SHAP summary (for the report; false: EvaluateResult::shap stays empty)
   ProgressFn progress;
 };
 

@@ -113,8 +113,10 @@ TEST_F(WorkflowTest, EvaluationLeavesTheTrainingPatientsOut) {
   EXPECT_EQ(ev->card.prediction_time, "Every hour of a stay; outcome within 6 h.");
 
   r.include_training_patients = true;
+  r.shap = false;
   auto apparent = EvaluateModel(m, *store_, r);
   ASSERT_TRUE(apparent.ok());
+  EXPECT_FALSE(apparent->shap.has_value());
   EXPECT_EQ(apparent->rows.rows_evaluated, trained_->rows_train + trained_->rows_test);
   EXPECT_NE(apparent->card.validation.find("NOT a validation"), std::string::npos);
 }
