@@ -54,8 +54,8 @@ std::string SubgroupSection(const evaluate::Evaluation& ev) {
     const auto& m = s.metrics;
     std::string judgement =
         !s.enough_data    ? fmt::format("too few patients to judge ({} of {} with the outcome)",
-                                        Count(static_cast<double>(s.metrics.counts.positive_patients)),
-                                        Count(static_cast<double>(s.metrics.counts.patients)))
+                                        Count(static_cast<double>(m.counts.positive_patients)),
+                                        Count(static_cast<double>(m.counts.patients)))
         : s.flags.empty() ? "no flag"
                           : "";
     for (const auto& f : s.flags) judgement += Tag("div", FlagText(f));

@@ -398,6 +398,12 @@ std::string ThresholdText(const model::TrainedModel& model) {
       100 * model.threshold(), why, model::ThresholdRuleName(rule.kind));
 }
 
+// The text with its first letter in upper case: a sentence of the model card.
+std::string Capitalized(std::string text) {
+  if (!text.empty()) text[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(text[0])));
+  return text;
+}
+
 std::string PredictionText(const task::TaskSpec& spec) {
   using task::PredictionMode;
   std::string when;
@@ -429,8 +435,7 @@ std::string PredictionText(const task::TaskSpec& spec) {
   } else {
     when += "; outcome before the end of the stay";
   }
-  when[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(when[0])));
-  return when + ".";
+  return Capitalized(when) + ".";
 }
 
 std::string CohortText(const task::TaskSpec& spec, const task::CohortReport& r) {
@@ -441,7 +446,7 @@ std::string CohortText(const task::TaskSpec& spec, const task::CohortReport& r) 
     kinds += i == 0 ? "" : i + 1 == ks.size() ? " and " : ", ";
     kinds += ks[i] == "icu" ? "ICU" : ks[i];
   }
-  std::string text = kinds.empty() ? "All stays" : kinds + " stays";
+  std::string text = kinds.empty() ? "All stays" : Capitalized(kinds + " stays");
   if (spec.cohort.min_age)
     text += fmt::format(" of patients aged {} or more", *spec.cohort.min_age);
   text += fmt::format(": {} seen, {} included", r.stays_seen, r.stays_included);
