@@ -118,9 +118,11 @@ int Run(const TrainFlags& flags, const GlobalOptions& global) {
                 static_cast<long long>(r->rows_train), static_cast<long long>(r->patients_train),
                 static_cast<long long>(r->rows_test), static_cast<long long>(r->patients_test));
     if (t.contains("held_out")) {
-      std::printf("  cv        %d folds by patient: out-of-fold AUROC %.3f, calibration %s\n",
+      std::string calibration = t["held_out"].value("calibration", std::string("?"));
+      if (calibration == "platt") calibration = "Platt";  // a name
+      std::printf("  cv        %d folds by patient: out-of-fold AUROC %.3f, %s calibration\n",
                   base::IntegerOr<int>(t, "folds", 0), t["held_out"].value("auroc", 0.0),
-                  t["held_out"].value("calibration", std::string("?")).c_str());
+                  calibration.c_str());
     }
     if (r->test) PrintTest(*r->test);
     std::printf("  time      features %.1f s, training %.1f s, test evaluation %.1f s\n",
