@@ -10,6 +10,7 @@
 #include "vigil/cli/evaluation_text.h"
 #include "vigil/cli/model_arg.h"
 #include "vigil/cli/progress.h"
+#include "vigil/model/calibration.h"
 #include "vigil/task/builtin.h"
 #include "vigil/workflow/workflow.h"
 
@@ -119,7 +120,9 @@ int Run(const TrainFlags& flags, const GlobalOptions& global) {
                 static_cast<long long>(r->rows_test), static_cast<long long>(r->patients_test));
     if (t.contains("held_out")) {
       std::string calibration = t["held_out"].value("calibration", std::string("?"));
-      if (calibration == "platt") calibration = "Platt";  // a name
+      if (const auto method = model::ParseCalibrationMethod(calibration)) {
+        calibration = model::CalibrationMethodDisplay(*method);
+      }
       std::printf("  cv        %d folds by patient: out-of-fold AUROC %.3f, %s calibration\n",
                   base::IntegerOr<int>(t, "folds", 0), t["held_out"].value("auroc", 0.0),
                   calibration.c_str());

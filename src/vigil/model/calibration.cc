@@ -74,6 +74,10 @@ std::optional<CalibrationMethod> ParseCalibrationMethod(std::string_view name) {
   return std::nullopt;
 }
 
+std::string_view CalibrationMethodDisplay(CalibrationMethod method) {
+  return method == CalibrationMethod::kPlatt ? "Platt" : CalibrationMethodName(method);
+}
+
 base::Result<Calibrator> Calibrator::Fit(CalibrationMethod method, std::span<const double> margins,
                                          std::span<const float> labels) {
   VIGIL_RETURN_IF_ERROR(CheckInputs(margins, labels));

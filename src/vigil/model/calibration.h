@@ -32,6 +32,8 @@ enum class CalibrationMethod { kNone, kPlatt, kIsotonic };
 
 std::string_view CalibrationMethodName(CalibrationMethod method);  // "none", "platt", "isotonic"
 std::optional<CalibrationMethod> ParseCalibrationMethod(std::string_view name);
+// For people to read: "none", "Platt" (a name), "isotonic".
+std::string_view CalibrationMethodDisplay(CalibrationMethod method);
 
 class Calibrator {
  public:

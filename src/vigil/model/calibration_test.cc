@@ -37,6 +37,14 @@ double Brier(const Calibrator& c, const Sample& s) {
   return BrierScore(p, s.labels);
 }
 
+TEST(CalibrationTest, MethodNamesRoundTripAndReadAsWords) {
+  for (auto m : {CalibrationMethod::kNone, CalibrationMethod::kPlatt, CalibrationMethod::kIsotonic})
+    EXPECT_EQ(ParseCalibrationMethod(CalibrationMethodName(m)), m);
+  EXPECT_EQ(CalibrationMethodName(CalibrationMethod::kPlatt), "platt");
+  EXPECT_EQ(CalibrationMethodDisplay(CalibrationMethod::kPlatt), "Platt");
+  EXPECT_EQ(CalibrationMethodDisplay(CalibrationMethod::kIsotonic), "isotonic");
+}
+
 TEST(CalibrationTest, PlattRecoversAffineMiscalibration) {
   // The model's margin is twice too confident and shifted: truth = sigmoid(0.5 m - 1).
   Sample s = Draw(20000, 1, [](double m) { return Sigmoid(0.5 * m - 1); });

@@ -346,8 +346,7 @@ Result<report::ShapSummary> ShapOf(const model::TrainedModel& model, const Featu
 }
 
 std::string ModelType(const model::TrainedModel& model) {
-  std::string calibration(model::CalibrationMethodName(model.calibrator().method()));
-  if (calibration == "platt") calibration = "Platt";  // a name
+  const std::string calibration(model::CalibrationMethodDisplay(model.calibrator().method()));
   switch (model.kind()) {
     case model::ModelKind::kXgboost:
       return fmt::format("Gradient-boosted trees (XGBoost {}), {} calibration",
