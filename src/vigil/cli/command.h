@@ -24,6 +24,10 @@ struct GlobalOptions {
 // when `usage` is set).
 int ReportError(const base::Status& status, bool usage = false);
 
+// A flag check for a smallest allowed number: "--patients: must be at least 1 (got 0)" where
+// CLI11's own PositiveNumber prints the whole range of a double.
+CLI::Validator AtLeast(double minimum);
+
 // The command line as typed, for the run records (arguments, not patient data).
 std::string CommandLine(int argc, char** argv);
 

@@ -128,11 +128,11 @@ void AddEvaluateCommand(CLI::App& app, const GlobalOptions& global, int& exit_co
   sub->add_option("--json", flags->json, "Write every figure as JSON here");
   sub->add_option("--bootstrap", flags->bootstrap, "Patient-bootstrap replicates (0: none)")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(AtLeast(0));
   sub->add_option("--seed", flags->seed, "Bootstrap seed")->capture_default_str();
   sub->add_option("--threads", flags->threads, "Worker threads (0: one per core)")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(AtLeast(0));
   sub->add_flag("--include-training-patients", flags->include_training,
                 "Keep the model's training patients (apparent performance: the report says it "
                 "is not a validation)");

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <map>
 #include <vector>
 
@@ -66,6 +67,29 @@ int Run(const IngestFlags& flags, const GlobalOptions& global, const std::string
     return ReportError(base::InvalidArgumentError(fmt::format(
                            "unknown format '{}'; known formats:{}", flags.format, FormatList())),
                        /*usage=*/true);
+  }
+  // Usage errors and mistyped paths fail before the store is opened, so they leave no new, empty
+  // store behind.
+  if (!flags.outcomes.empty() && !format->takes_outcomes) {
+    std::string takers;
+    for (const auto& f : ingest::Formats()) {
+      if (f.takes_outcomes) takers += (takers.empty() ? "" : ", ") + f.name;
+    }
+    return ReportError(
+        base::InvalidArgumentError(fmt::format("--outcomes is only for --format {}", takers)),
+        /*usage=*/true);
+  }
+  for (const auto& p : flags.outcomes) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(p, ec)) {
+      return ReportError(base::NotFoundError(fmt::format("no such file: {}", p)));
+    }
+  }
+  for (const auto& p : flags.inputs) {
+    std::error_code ec;
+    if (!std::filesystem::exists(p, ec)) {
+      return ReportError(base::NotFoundError(fmt::format("no such file or folder: {}", p)));
+    }
   }
   // Opened on a thread of its own while the reader lists and parses the input.
   store::OpeningStore opening(flags.store, store::Store::Mode::kReadWrite);

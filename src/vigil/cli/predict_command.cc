@@ -62,7 +62,7 @@ void AddPredictCommand(CLI::App& app, const GlobalOptions& global, int& exit_cod
       ->check(CLI::Range(1, 100));
   sub->add_option("--threads", flags->threads, "Worker threads (0: one per core)")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(AtLeast(0));
   sub->callback([flags, &global, &exit_code] { exit_code = Run(*flags, global); });
 }
 

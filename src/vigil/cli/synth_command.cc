@@ -110,7 +110,7 @@ void AddSynthCommand(CLI::App& app, const GlobalOptions& global, int& exit_code)
       "OUT/truth/ (docs/synth.md)");
   sub->add_option("--patients", flags->patients, "How many patients")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(AtLeast(1));
   sub->add_option("--seed", flags->seed,
                   "Random seed: the same seed and options give "
                   "byte-identical files")
@@ -121,15 +121,15 @@ void AddSynthCommand(CLI::App& app, const GlobalOptions& global, int& exit_code)
       ->capture_default_str();
   sub->add_option("--days", flags->days, "First admissions are spread over this many days")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(AtLeast(1));
   sub->add_option("--spo2-bias", flags->spo2_bias,
                   "Mean overestimation of SpO2 by pulse oximetry for Black patients, in "
                   "percentage points (Sjoding et al., NEJM 2020); 0 disables it")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(AtLeast(0));
   sub->add_option("--threads", flags->threads, "Worker threads (0: one per core)")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(AtLeast(0));
   sub->add_flag("--no-truth", flags->no_truth, "Do not write OUT/truth/");
   sub->add_flag("--dry-run", flags->dry_run,
                 "Generate and serialize everything but write nothing (measures speed and memory "

@@ -180,10 +180,10 @@ void AddTrainCommand(CLI::App& app, const GlobalOptions& global, int& exit_code)
   sub->add_option("--bootstrap", flags->bootstrap,
                   "Patient-bootstrap replicates for the test-set intervals (0: none)")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(AtLeast(0));
   sub->add_option("--threads", flags->threads, "Worker threads (0: one per core)")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(AtLeast(0));
   sub->callback([flags, &global, &exit_code] { exit_code = Run(*flags, global); });
 }
 

@@ -25,6 +25,7 @@ struct IngestRequest {
 struct Format {
   std::string name;         // e.g. "physionet2019"
   std::string description;  // one line for --help
+  bool takes_outcomes;      // whether --outcomes files mean anything to it
   // Ingests `request` into the store being opened (a reader may start on its files meanwhile).
   std::function<base::Result<store::RunSummary>(store::OpeningStore&, const IngestRequest&)> run;
 };

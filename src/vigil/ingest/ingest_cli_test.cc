@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -124,6 +125,17 @@ TEST(IngestCliTest, UsageErrors) {
       Vigil(dir, fmt::format("ingest --store '{}' --format physionet2019 '{}/missing'", store, in))
           .status,
       1);
+  Outcome fhir_outcomes = Vigil(dir, fmt::format("ingest --store '{}' --format fhir '{}' "
+                                                 "--outcomes '{}/p1.psv'",
+                                                 store, in, in));
+  EXPECT_EQ(fhir_outcomes.status, 2) << fhir_outcomes.output;
+  Outcome no_outcomes = Vigil(dir, fmt::format("ingest --store '{}' --format physionet2012 '{}' "
+                                               "--outcomes '{}/Outcomes-a.txt'",
+                                               store, in, in));
+  EXPECT_EQ(no_outcomes.status, 1) << no_outcomes.output;
+  EXPECT_NE(no_outcomes.output.find("no such file"), std::string::npos) << no_outcomes.output;
+  // None of these usage errors and missing paths left a new, empty store behind.
+  EXPECT_FALSE(std::filesystem::exists(store));
 }
 
 }  // namespace

@@ -1,0 +1,37 @@
+#include "vigil/cli/command.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace vigil::cli {
+namespace {
+
+// Parses `args` (after the program name) into an app with one checked option; returns the error
+// text, empty when the value is accepted.
+std::string ParseError(const std::vector<std::string>& args, double minimum) {
+  CLI::App app("test");
+  int value = 5;
+  app.add_option("--patients", value, "How many")->check(AtLeast(minimum));
+  std::vector<std::string> reversed(args.rbegin(), args.rend());
+  try {
+    app.parse(reversed);
+  } catch (const CLI::ParseError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(CommandTest, AtLeastNamesTheBoundAndTheValueGiven) {
+  EXPECT_EQ(ParseError({"--patients", "3"}, 1), "");
+  EXPECT_EQ(ParseError({"--patients", "1"}, 1), "");
+  EXPECT_EQ(ParseError({"--patients", "0"}, 0), "");
+  EXPECT_EQ(ParseError({"--patients", "0"}, 1), "--patients: must be at least 1 (got 0)");
+  EXPECT_EQ(ParseError({"--patients", "-2"}, 0), "--patients: must be at least 0 (got -2)");
+  // Not a number at all: said so, not a range of doubles.
+  EXPECT_EQ(ParseError({"--patients", "many"}, 1), "--patients: must be a number");
+}
+
+}  // namespace
+}  // namespace vigil::cli
