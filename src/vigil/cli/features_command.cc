@@ -52,6 +52,11 @@ void PrintSummary(const task::TaskSpec& spec, const features::Extraction& x,
                 std::string(task::SplitSideName(side)).c_str(), N(split.counts.subjects[i]).c_str(),
                 N(split.counts.rows[i]).c_str(), N(split.counts.positive_rows[i]).c_str());
   }
+  if (m.num_rows() == 0) {
+    std::printf(
+        "  note      no stay in this store fits the task's cohort: the file has the header "
+        "only\n");
+  }
   if (!x.absent_codes.empty()) {
     std::string codes;
     for (size_t i = 0; i < x.absent_codes.size() && i < kAbsentCodesShown; ++i) {

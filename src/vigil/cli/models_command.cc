@@ -72,10 +72,28 @@ void PrintText(const model::StoredModel& s) {
               fp.subjects, fp.positives, fp.first_time.c_str(), fp.last_time.c_str());
   std::printf("  fingerprint      %s\n", fp.sha256.c_str());
   if (t.contains("hyperparameters")) {
-    std::printf("  hyperparameters  %s\n", t["hyperparameters"].dump().c_str());
+    std::string rounds;
+    if (t.contains("final_rounds") && t["final_rounds"].is_number_integer()) {
+      rounds = fmt::format("; {} rounds", t["final_rounds"].get<int>());
+      const int bags = base::IntegerOr<int>(t, "bags", 1);
+      if (bags > 1) rounds += fmt::format(", {} bags averaged", bags);
+    }
+    std::printf("  hyperparameters  %s%s\n", t["hyperparameters"].dump().c_str(), rounds.c_str());
+  }
+  if (m.kind() == model::ModelKind::kBlend) {
+    const double w = m.xgboost_weight();
+    std::string l2;
+    if (t.contains("logistic") && t["logistic"].contains("hyperparameters") &&
+        t["logistic"]["hyperparameters"].contains("l2")) {
+      l2 = fmt::format(" (L2 {})", t["logistic"]["hyperparameters"]["l2"].dump());
+    }
+    std::printf(
+        "  blend            %.2g x XGBoost + %.2g x logistic regression%s, on the log-odds "
+        "scale\n",
+        w, 1.0 - w, l2.c_str());
   }
   std::printf("  calibration      %s\n",
-              std::string(model::CalibrationMethodName(m.calibrator().method())).c_str());
+              std::string(model::CalibrationMethodDisplay(m.calibrator().method())).c_str());
   std::printf(
       "  threshold        %.4f (%s): held-out sensitivity %s, specificity %s, alert rate %s\n",
       op.threshold, std::string(model::ThresholdRuleName(m.threshold_rule().kind)).c_str(),

@@ -16,12 +16,18 @@ base::Status WriteFeatureFile(const FeatureMatrix& m, const std::filesystem::pat
     stay_ids.push_back(k.stay_id);
     times.push_back(base::ToMicros(k.time));
   }
+  // A task with no rows in the store still gets its header: number columns need a non-null
+  // pointer to say what they are, though no row is read from it.
+  static constexpr float kNoRows = 0;
+  const float* labels = m.num_rows() > 0 ? m.labels.data() : &kNoRows;
+  const float* values = m.num_rows() > 0 ? m.values.data() : &kNoRows;
   std::vector<store::TableColumn> columns = {{"subject_id", &subject_ids},
                                              {"stay_id", &stay_ids},
                                              {"time", nullptr, &times},
-                                             {"label", nullptr, nullptr, m.labels.data(), 1}};
+                                             {"label", nullptr, nullptr, labels, 1}};
   for (size_t c = 0; c < m.num_cols(); ++c) {
-    columns.push_back({m.names[c], nullptr, nullptr, m.values.data() + c, m.num_cols()});
+    columns.push_back(
+        {m.names[c], nullptr, nullptr, m.num_rows() > 0 ? values + c : values, m.num_cols()});
   }
   return store::WriteTableFile(columns, m.num_rows(), path, format);
 }

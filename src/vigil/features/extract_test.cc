@@ -244,6 +244,14 @@ TEST_F(ExtractTest, ExportsCsvWithKeyColumnsFirst) {
   EXPECT_THAT(*text, ::testing::HasSubstr("\na,a-icu,2000-01-01T01:00:00Z,0,70,60,"));
   EXPECT_EQ(std::count(text->begin(), text->end(), '\n'), 5);
   EXPECT_FALSE(WriteFeatureFile(x->matrix, dir_.path() / "f.txt").ok());
+  // No rows (no stay fits the cohort): the header alone, in CSV and Parquet.
+  FeatureMatrix empty;
+  empty.names = x->matrix.names;
+  ASSERT_TRUE(WriteFeatureFile(empty, dir_.path() / "empty.csv").ok());
+  auto header = base::ReadFile(dir_.path() / "empty.csv");
+  ASSERT_TRUE(header.ok());
+  EXPECT_EQ(*header, text->substr(0, text->find('\n') + 1));
+  EXPECT_TRUE(WriteFeatureFile(empty, dir_.path() / "empty.parquet").ok());
 }
 
 // docs/features.md lists each built-in task's column count; keep the two in step.

@@ -323,6 +323,21 @@ TEST_F(RegistryTest, ModelsCommandListsAndShows) {
   ASSERT_EQ(rc, 0);
   EXPECT_EQ(out.rfind("# Model card: sepsis (version 1)", 0), 0u);
 
+  // A blend names its weight and its logistic part's penalty, and how many rounds the trees have.
+  ASSERT_TRUE(registry.Save("sepsis", *blend_, Metadata()).ok());
+  std::tie(rc, out) = RunCommand(base + "show sepsis@3" + reg);
+  ASSERT_EQ(rc, 0);
+  const auto& report = blend_->training_report();
+  EXPECT_NE(out.find(fmt::format("  blend            {:.2g} x XGBoost + {:.2g} x logistic "
+                                 "regression (L2 {}), on the log-odds scale",
+                                 blend_->xgboost_weight(), 1 - blend_->xgboost_weight(),
+                                 report["logistic"]["hyperparameters"]["l2"].dump())),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find(fmt::format("; {} rounds\n", report["final_rounds"].get<int>())),
+            std::string::npos)
+      << out;
+
   EXPECT_EQ(RunCommand(base + "show sepsis@9" + reg).first, 1);
   EXPECT_EQ(RunCommand(base + "show 'bad name'" + reg).first, 2);
   EXPECT_EQ(RunCommand(base + "show" + reg).first, 2);
