@@ -3,9 +3,12 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <utility>
 
 #include "vigil/base/json_integer.h"
 #include "vigil/base/version.h"
+#include "vigil/evaluate/json.h"
+#include "vigil/report/markdown.h"
 
 namespace vigil::model {
 namespace {
@@ -109,9 +112,16 @@ void Performance(const TrainedModel& model, const ModelMetadata& meta, std::stri
   if (t.contains("held_out")) {
     const auto& h = t["held_out"];
     out += fmt::format("| AUROC | {} |\n", Number(h.value("auroc", nlohmann::ordered_json())));
-    for (const char* k : {"brier_uncalibrated", "brier_platt", "brier_isotonic", "ece_uncalibrated",
-                          "ece_calibrated"}) {
-      if (h.contains(k)) out += fmt::format("| {} | {} |\n", k, Number(h[k]));
+    // Each calibration is fitted on the other folds' rows (cross-fitted), so these are held out
+    // too.
+    static constexpr std::pair<const char*, const char*> kMeasures[] = {
+        {"brier_uncalibrated", "Brier score, before calibration"},
+        {"brier_platt", "Brier score, Platt calibration"},
+        {"brier_isotonic", "Brier score, isotonic calibration"},
+        {"ece_uncalibrated", "expected calibration error, before calibration"},
+        {"ece_calibrated", "expected calibration error, after calibration"}};
+    for (const auto& [key, words] : kMeasures) {
+      if (h.contains(key)) out += fmt::format("| {} | {} |\n", words, Number(h[key]));
     }
   }
   const auto& op = model.operating_point();
@@ -119,9 +129,21 @@ void Performance(const TrainedModel& model, const ModelMetadata& meta, std::stri
                      Percent(op.sensitivity), Percent(op.specificity));
   out += fmt::format("| PPV at threshold | {} |\n| alert rate | {} |\n\n", Percent(op.ppv),
                      Percent(op.alert_rate));
-  out += "### Validation (evaluate module)\n\n";
+  out += "### Validation (`vigil evaluate`)\n\n";
   if (meta.metrics.empty()) {
     out += "No validation metrics recorded yet (`vigil evaluate`).\n\n";
+    return;
+  }
+  // vigil's own evaluations read as a table in words; any other metrics as their JSON keys.
+  auto ev = evaluate::EvaluationFromJson(nlohmann::json::parse(meta.metrics.dump()));
+  if (ev.ok()) {
+    if (meta.metrics.contains("about") && meta.metrics["about"].is_string()) {
+      out += meta.metrics["about"].get<std::string>() + " ";
+    }
+    out += report::ValidationMarkdown(*ev);
+    out +=
+        "Every figure, the curves and the subgroup table: metrics.json and the HTML report "
+        "(`vigil evaluate --report`).\n\n";
     return;
   }
   out += "| metric | value |\n|---|---|\n";
