@@ -48,9 +48,11 @@ void PrintSummary(const task::TaskSpec& spec, const features::Extraction& x,
                                task::SplitSide::kTest, task::SplitSide::kDropped}) {
     const auto i = static_cast<size_t>(side);
     if (split.counts.rows[i] == 0) continue;
-    std::printf("  split     %-10s %s patients, %s rows, %s positive\n",
-                std::string(task::SplitSideName(side)).c_str(), N(split.counts.subjects[i]).c_str(),
-                N(split.counts.rows[i]).c_str(), N(split.counts.positive_rows[i]).c_str());
+    const int64_t patients = split.counts.subjects[i], rows = split.counts.rows[i];
+    std::printf("  split     %-10s %s patient%s, %s row%s, %s positive\n",
+                std::string(task::SplitSideName(side)).c_str(), N(patients).c_str(),
+                patients == 1 ? "" : "s", N(rows).c_str(), rows == 1 ? "" : "s",
+                N(split.counts.positive_rows[i]).c_str());
   }
   if (m.num_rows() == 0) {
     std::printf(
