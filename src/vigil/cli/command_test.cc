@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "vigil/cli/progress.h"
+
 namespace vigil::cli {
 namespace {
 
@@ -31,6 +33,13 @@ TEST(CommandTest, AtLeastNamesTheBoundAndTheValueGiven) {
   EXPECT_EQ(ParseError({"--patients", "-2"}, 0), "--patients: must be at least 0 (got -2)");
   // Not a number at all: said so, not a range of doubles.
   EXPECT_EQ(ParseError({"--patients", "many"}, 1), "--patients: must be a number");
+}
+
+TEST(CommandTest, ElapsedTimeReadsInSecondsMinutesOrHours) {
+  EXPECT_EQ(ElapsedText(0.4), "0 s");
+  EXPECT_EQ(ElapsedText(59.9), "59 s");
+  EXPECT_EQ(ElapsedText(187), "3 min 07 s");
+  EXPECT_EQ(ElapsedText(3900), "1 h 05 min");
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "vigil/cli/progress.h"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -12,6 +13,13 @@ TerminalProgress::TerminalProgress(bool enabled)
       last_(start_) {}
 
 TerminalProgress::~TerminalProgress() { Done(); }
+
+std::string ElapsedText(double seconds) {
+  const auto s = static_cast<long long>(seconds);
+  if (s < 60) return fmt::format("{} s", s);
+  if (s < 3600) return fmt::format("{} min {:02} s", s / 60, s % 60);
+  return fmt::format("{} h {:02} min", s / 3600, (s % 3600) / 60);
+}
 
 double TerminalProgress::Elapsed() const {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
@@ -26,7 +34,7 @@ bool TerminalProgress::Due() const {
 void TerminalProgress::Update(const std::string& line) {
   if (!Due()) return;
   last_ = std::chrono::steady_clock::now();
-  std::fprintf(stderr, "\r\033[K%s", line.c_str());
+  std::fprintf(stderr, "\r\033[K%s  [%s]", line.c_str(), ElapsedText(Elapsed()).c_str());
   std::fflush(stderr);
   shown_ = true;
 }

@@ -8,6 +8,11 @@
 
 namespace vigil::cli {
 
+// "42 s", "3 min 07 s", "1 h 05 min": the time a progress line has been running.
+std::string ElapsedText(double seconds);
+
+// Each line is shown with the time since the work began: "train: fold 2/5, candidate 3/8, round
+// 120  [3 min 07 s]".
 class TerminalProgress {
  public:
   explicit TerminalProgress(bool enabled);

@@ -70,19 +70,28 @@ base::Status Configure(xgb::Booster& b, const XgboostParams& p, const TrainOptio
 
 base::Result<XgbFit> FitXgboost(const xgb::DMatrix& train, const xgb::DMatrix* valid,
                                 const XgboostParams& params, const TrainOptions& options,
-                                int rounds) {
+                                int rounds, std::string_view label) {
+  auto progress = [&](int it) {
+    if (options.progress && !label.empty()) {
+      options.progress(fmt::format("{}, round {}", label, it + 1));
+    }
+  };
   std::vector<const xgb::DMatrix*> cache = {&train};
   if (valid != nullptr) cache.push_back(valid);
   VIGIL_ASSIGN_OR_RETURN(xgb::Booster booster, xgb::Booster::Create(cache));
   VIGIL_RETURN_IF_ERROR(Configure(booster, params, options));
   if (valid == nullptr) {
-    for (int it = 0; it < rounds; ++it) VIGIL_RETURN_IF_ERROR(booster.UpdateOneIter(it, train));
+    for (int it = 0; it < rounds; ++it) {
+      VIGIL_RETURN_IF_ERROR(booster.UpdateOneIter(it, train));
+      progress(it);
+    }
     return XgbFit{std::move(booster), rounds};
   }
   double best = 0;
   int best_rounds = 0;
   for (int it = 0; it < options.max_rounds; ++it) {
     VIGIL_RETURN_IF_ERROR(booster.UpdateOneIter(it, train));
+    progress(it);
     // Held-out AUROC, the measure candidates are chosen by (weighting does not change it: the
     // weights are constant within each class).
     VIGIL_ASSIGN_OR_RETURN(double auc, booster.Evaluate(it, *valid));

@@ -4,6 +4,7 @@
 #define VIGIL_MODEL_FIT_H_
 
 #include <span>
+#include <string_view>
 #include <vector>
 
 #include "vigil/base/status.h"
@@ -29,10 +30,11 @@ struct XgbFit {
 
 // With `valid`: boosts up to options.max_rounds, stopping early_stopping_rounds after the last
 // improvement of the AUROC on `valid`; `rounds` is the best round count (the booster
-// may hold more rounds: predict with `rounds`). Without: exactly `rounds` rounds.
+// may hold more rounds: predict with `rounds`). Without: exactly `rounds` rounds. With a `label`,
+// options.progress hears "<label>, round N" after each round.
 base::Result<XgbFit> FitXgboost(const xgb::DMatrix& train, const xgb::DMatrix* valid,
                                 const XgboostParams& params, const TrainOptions& options,
-                                int rounds);
+                                int rounds, std::string_view label = {});
 
 }  // namespace vigil::model::internal
 

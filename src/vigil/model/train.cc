@@ -105,11 +105,11 @@ struct CvResult {
   std::vector<std::vector<double>> margins;
 };
 
-void Progress(const TrainOptions& o, int fold, size_t candidate, size_t candidates) {
-  if (o.progress) {
-    o.progress(
-        fmt::format("fold {}/{}, candidate {}/{}", fold + 1, o.folds, candidate + 1, candidates));
-  }
+// "fold 2/5, candidate 3/8" ("logistic candidate" for logistic regression, a blend's part too),
+// shown while that candidate is fitted.
+std::string CandidateLabel(const TrainOptions& o, int fold, size_t candidate, size_t candidates) {
+  return fmt::format("fold {}/{}, {}candidate {}/{}", fold + 1, o.folds,
+                     o.kind == ModelKind::kLogistic ? "logistic " : "", candidate + 1, candidates);
 }
 
 base::Status CrossValidateFold(const features::FeatureMatrix& m, const TrainOptions& o,
@@ -130,12 +130,12 @@ base::Status CrossValidateFold(const features::FeatureMatrix& m, const TrainOpti
     for (size_t k = 0; k < valid_pos.size(); ++k) cv.margins[c][valid_pos[k]] = held_out[k];
     cv.candidates[c].fold_auroc.push_back(Auroc(held_out, valid_labels));
     if (rounds > 0) cv.candidates[c].fold_rounds.push_back(rounds);
-    Progress(o, fold, c, n);
   };
   if (o.kind == ModelKind::kLogistic) {
     const auto grid = LogisticL2Grid(o);
     const auto train_w = internal::ClassWeights(m, train_rows, o.class_weighting, nullptr);
     for (size_t c = 0; c < n; ++c) {
+      if (o.progress) o.progress(CandidateLabel(o, fold, c, n));
       const LogisticOptions lo = LogisticOptionsFor(grid[c], o);
       VIGIL_ASSIGN_OR_RETURN(LogisticModel lm, LogisticModel::Fit(m, train_rows, train_w, lo));
       std::vector<double> held_out(valid_rows.size());
@@ -159,7 +159,9 @@ base::Status CrossValidateFold(const features::FeatureMatrix& m, const TrainOpti
       VIGIL_ASSIGN_OR_RETURN(dtrain, internal::MakeDMatrix(m, train_rows, fit_w, o.num_threads));
       VIGIL_ASSIGN_OR_RETURN(dvalid, internal::MakeDMatrix(m, valid_rows, valid_w, o.num_threads));
     }
-    VIGIL_ASSIGN_OR_RETURN(auto fit, internal::FitXgboost(*dtrain, &*dvalid, grid[c], o, 0));
+    const std::string label = CandidateLabel(o, fold, c, n);
+    if (o.progress) o.progress(label);
+    VIGIL_ASSIGN_OR_RETURN(auto fit, internal::FitXgboost(*dtrain, &*dvalid, grid[c], o, 0, label));
     VIGIL_ASSIGN_OR_RETURN(auto margins,
                            fit.booster.Predict(*dvalid, xgb::PredictKind::kMargin, fit.rounds));
     record(c, std::vector<double>(margins.begin(), margins.end()), fit.rounds);
@@ -218,6 +220,7 @@ base::Status FitFinalLogistic(const features::FeatureMatrix& m, const TrainOptio
                               TrainedModel::Parts& parts) {
   const auto weights = internal::ClassWeights(m, d.rows, o.class_weighting, positive_weight);
   const LogisticOptions lo = LogisticOptionsFor(best.hyperparameters.at("l2").get<double>(), o);
+  if (o.progress) o.progress("final fit, logistic regression");
   VIGIL_ASSIGN_OR_RETURN(LogisticModel lm, LogisticModel::Fit(m, d.rows, weights, lo));
   parts.logistic = std::move(lm);
   return base::Status::Ok();
@@ -240,9 +243,10 @@ base::Status FitFinalXgboost(const features::FeatureMatrix& m, const TrainOption
   for (int b = 0; b < o.bags; ++b) {
     TrainOptions member = o;
     member.seed = o.seed + static_cast<uint64_t>(b);
-    if (o.progress && o.bags > 1) o.progress(fmt::format("final fit, bag {}/{}", b + 1, o.bags));
+    const std::string label =
+        o.bags > 1 ? fmt::format("final fit, bag {}/{}", b + 1, o.bags) : std::string("final fit");
     VIGIL_ASSIGN_OR_RETURN(auto fit, internal::FitXgboost(dall, nullptr, grid[report.chosen],
-                                                          member, report.final_rounds));
+                                                          member, report.final_rounds, label));
     VIGIL_ASSIGN_OR_RETURN(xgb::Booster sliced, fit.booster.Slice(report.final_rounds));
     members.push_back(std::move(sliced));
   }
