@@ -1,7 +1,11 @@
 // vigil timeline --store S SUBJECT_ID
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <map>
+#include <string>
+#include <string_view>
 
 #include "vigil/base/time.h"
 #include "vigil/cli/command.h"
@@ -16,8 +20,24 @@ struct TimelineFlags {
 };
 
 std::string Opt(const std::optional<std::string>& v) { return v ? *v : "-"; }
-std::string Opt(const std::optional<double>& v) { return v ? fmt::format("{:g}", *v) : "-"; }
 std::string Opt(const std::optional<base::Instant>& v) { return v ? base::FormatIso8601(*v) : "-"; }
+
+// "  age 64  weight 80 kg  unit MICU": the stay's known details only (empty when none is known).
+std::string StayDetails(const store::Stay& y) {
+  std::string out;
+  auto add = [&out](std::string_view name, const std::string& value) {
+    out += fmt::format("  {} {}", name, value);
+  };
+  if (y.hospital_admit) add("hospital admission", base::FormatIso8601(*y.hospital_admit));
+  if (y.age_years) add("age", fmt::format("{:g}", *y.age_years));
+  if (y.height_cm) add("height", fmt::format("{:g} cm", *y.height_cm));
+  if (y.weight_kg) add("weight", fmt::format("{:g} kg", *y.weight_kg));
+  if (y.unit) add("unit", *y.unit);
+  if (y.type) add("type", *y.type);
+  if (y.disposition) add("disposition", *y.disposition);
+  if (y.location) add("location", *y.location);
+  return out;
+}
 
 void Print(const store::Timeline& tl) {
   const store::Subject& s = *tl.subject;
@@ -29,36 +49,37 @@ void Print(const store::Timeline& tl) {
                         .c_str()
                   : "-",
               Opt(s.race).c_str(), Opt(s.ethnicity).c_str());
+  std::map<std::string, base::Instant> stay_start;
+  size_t stay_width = 4;  // the columns fit the longest stay identifier and code shown
   for (const store::Stay& y : tl.stays) {
     std::printf("\nstay %s  %s  %s -> %s\n", y.stay_id.c_str(), y.kind.c_str(),
                 Opt(y.start).c_str(), Opt(y.end).c_str());
-    std::printf(
-        "  hospital admission %s  age %s  height %s cm  weight %s kg  unit %s  type %s  "
-        "disposition %s  location %s\n",
-        Opt(y.hospital_admit).c_str(), Opt(y.age_years).c_str(), Opt(y.height_cm).c_str(),
-        Opt(y.weight_kg).c_str(), Opt(y.unit).c_str(), Opt(y.type).c_str(),
-        Opt(y.disposition).c_str(), Opt(y.location).c_str());
+    const std::string details = StayDetails(y);
+    if (!details.empty()) std::printf("%s\n", details.c_str());
     for (const auto& r : tl.reference_scores) {
       if (r.stay_id == y.stay_id)
         std::printf("  reference score %s = %g\n", r.name.c_str(), r.value);
     }
+    if (y.start) stay_start.emplace(y.stay_id, *y.start);
+    stay_width = std::max(stay_width, y.stay_id.size());
   }
-  std::printf("\n%-27s %-9s %-10s %-28s %-14s %-10s %s\n", "time", "offset", "stay", "code",
+  size_t code_width = 4;
+  for (const store::Event& e : tl.events) code_width = std::max(code_width, e.code.size());
+  const auto w = static_cast<int>(stay_width), c = static_cast<int>(code_width);
+  std::printf("\n%-27s %-9s %-*s %-*s %-14s %-10s %s\n", "time", "offset", w, "stay", c, "code",
               "value", "unit", "source");
   for (const store::Event& e : tl.events) {
     // The offset is from the start of the event's stay (PhysioNet times are offsets from ICU
     // admission).
-    std::string offset = "";
-    for (const store::Stay& y : tl.stays) {
-      if (y.stay_id == e.stay_id && y.start)
-        offset = base::FormatOffsetHoursMinutes(e.time - *y.start);
-    }
+    const auto start = stay_start.find(e.stay_id);
+    const std::string offset =
+        start == stay_start.end() ? "" : base::FormatOffsetHoursMinutes(e.time - start->second);
     std::string value = e.numeric_value ? fmt::format("{:g}", *e.numeric_value)
                         : e.text_value  ? *e.text_value
                                         : "";
-    std::printf("%-27s %-9s %-10s %-28s %-14s %-10s %s\n", base::FormatIso8601(e.time).c_str(),
-                offset.c_str(), e.stay_id.c_str(), e.code.c_str(), value.c_str(), e.unit.c_str(),
-                e.source.c_str());
+    std::printf("%-27s %-9s %-*s %-*s %-14s %-10s %s\n", base::FormatIso8601(e.time).c_str(),
+                offset.c_str(), w, e.stay_id.c_str(), c, e.code.c_str(), value.c_str(),
+                e.unit.c_str(), e.source.c_str());
   }
 }
 
