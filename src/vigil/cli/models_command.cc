@@ -73,8 +73,8 @@ void PrintText(const model::StoredModel& s) {
   std::printf("  fingerprint      %s\n", fp.sha256.c_str());
   if (t.contains("hyperparameters")) {
     std::string rounds;
-    if (t.contains("final_rounds") && t["final_rounds"].is_number_integer()) {
-      rounds = fmt::format("; {} rounds", t["final_rounds"].get<int>());
+    if (const int final_rounds = base::IntegerOr<int>(t, "final_rounds", 0); final_rounds > 0) {
+      rounds = fmt::format("; {} rounds", final_rounds);
       const int bags = base::IntegerOr<int>(t, "bags", 1);
       if (bags > 1) rounds += fmt::format(", {} bags averaged", bags);
     }
