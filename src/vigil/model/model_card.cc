@@ -129,7 +129,7 @@ void Performance(const TrainedModel& model, const ModelMetadata& meta, std::stri
                      Percent(op.sensitivity), Percent(op.specificity));
   out += fmt::format("| PPV at threshold | {} |\n| alert rate | {} |\n\n", Percent(op.ppv),
                      Percent(op.alert_rate));
-  out += "### Validation (`vigil evaluate`)\n\n";
+  out += "### Validation\n\n";
   if (meta.metrics.empty()) {
     out += "No validation metrics recorded yet (`vigil evaluate`).\n\n";
     return;
