@@ -1,6 +1,7 @@
 #include "vigil/explain/explain.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <numeric>
 #include <unordered_map>
@@ -88,13 +89,28 @@ std::vector<TopContribution> TopContributions(const Contributions& c,
   return out;
 }
 
+namespace {
+
+// A float as the double with its shortest decimal form, so that JSON shows 0.25775033 (what the
+// float holds) rather than 0.25775033235549927 (the float widened to a double).
+double ShortestDecimal(float v) {
+  char text[32];
+  const auto end = std::to_chars(text, text + sizeof text, v).ptr;
+  double out = v;
+  std::from_chars(text, end, out);
+  return out;
+}
+
+}  // namespace
+
 nlohmann::ordered_json ToJson(const std::vector<TopContribution>& top) {
   auto out = nlohmann::ordered_json::array();
   for (const auto& t : top) {
-    out.push_back({{"feature", t.name},
-                   {"value", std::isnan(t.value) ? nlohmann::ordered_json()
-                                                 : nlohmann::ordered_json(t.value)},
-                   {"contribution", t.contribution}});
+    out.push_back(
+        {{"feature", t.name},
+         {"value", std::isnan(t.value) ? nlohmann::ordered_json()
+                                       : nlohmann::ordered_json(ShortestDecimal(t.value))},
+         {"contribution", ShortestDecimal(t.contribution)}});
   }
   return out;
 }

@@ -177,6 +177,10 @@ TEST_F(ExplainTest, TopContributionsAreOrderedAndCarryValues) {
   const auto j = ToJson(missing);
   EXPECT_TRUE(j[0]["value"].is_null());
   EXPECT_EQ(j[0]["feature"], "f1");
+  // Floats print as floats: no digits the float does not hold.
+  const auto widened = ToJson({{"f2", 6.1f, 0.25775033f}});
+  EXPECT_EQ(widened.dump(), R"([{"feature":"f2","value":6.1,"contribution":0.25775033}])");
+  EXPECT_EQ(static_cast<float>(widened[0]["contribution"].get<double>()), 0.25775033f);
 }
 
 TEST_F(ExplainTest, ColumnsAreMatchedByName) {
