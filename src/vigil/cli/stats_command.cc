@@ -7,6 +7,7 @@
 #include "vigil/base/text.h"
 #include "vigil/cli/command.h"
 #include "vigil/store/store.h"
+#include "vigil/terminology/display.h"
 
 namespace vigil::cli {
 namespace {
@@ -67,8 +68,10 @@ void PrintText(const store::Stats& s, size_t max_codes) {
                                             : "");
     for (size_t i = 0; i < s.events_by_code.size() && i < max_codes; ++i) {
       const auto& c = s.events_by_code[i];
-      std::printf("  %12s  %-32s %s\n", WithThousands(c.count).c_str(), c.code.c_str(),
-                  c.unit.c_str());
+      const std::string unit = c.unit.empty() ? "" : "(" + c.unit + ")";
+      const std::string line = fmt::format("  {:>12}  {:<24} {:<12} {}", WithThousands(c.count),
+                                           c.code, unit, terminology::CodeDisplay(c.code));
+      std::printf("%s\n", line.substr(0, line.find_last_not_of(' ') + 1).c_str());
     }
   }
   if (!s.rejects_by_reason.empty()) {

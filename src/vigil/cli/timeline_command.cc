@@ -10,6 +10,7 @@
 #include "vigil/base/time.h"
 #include "vigil/cli/command.h"
 #include "vigil/store/store.h"
+#include "vigil/terminology/display.h"
 
 namespace vigil::cli {
 namespace {
@@ -63,11 +64,15 @@ void Print(const store::Timeline& tl) {
     if (y.start) stay_start.emplace(y.stay_id, *y.start);
     stay_width = std::max(stay_width, y.stay_id.size());
   }
-  size_t code_width = 4;
-  for (const store::Event& e : tl.events) code_width = std::max(code_width, e.code.size());
-  const auto w = static_cast<int>(stay_width), c = static_cast<int>(code_width);
-  std::printf("\n%-27s %-9s %-*s %-*s %-14s %-10s %s\n", "time", "offset", w, "stay", c, "code",
-              "value", "unit", "source");
+  size_t code_width = 4, name_width = 4;
+  for (const store::Event& e : tl.events) {
+    code_width = std::max(code_width, e.code.size());
+    name_width = std::max(name_width, terminology::CodeDisplay(e.code).size());
+  }
+  const auto w = static_cast<int>(stay_width), c = static_cast<int>(code_width),
+             n = static_cast<int>(name_width);
+  std::printf("\n%-27s %-9s %-*s %-*s %-*s %-14s %-10s %s\n", "time", "offset", w, "stay", c,
+              "code", n, "name", "value", "unit", "source");
   for (const store::Event& e : tl.events) {
     // The offset is from the start of the event's stay (PhysioNet times are offsets from ICU
     // admission).
@@ -77,9 +82,10 @@ void Print(const store::Timeline& tl) {
     std::string value = e.numeric_value ? fmt::format("{:g}", *e.numeric_value)
                         : e.text_value  ? *e.text_value
                                         : "";
-    std::printf("%-27s %-9s %-*s %-*s %-14s %-10s %s\n", base::FormatIso8601(e.time).c_str(),
-                offset.c_str(), w, e.stay_id.c_str(), c, e.code.c_str(), value.c_str(),
-                e.unit.c_str(), e.source.c_str());
+    const std::string name(terminology::CodeDisplay(e.code));
+    std::printf("%-27s %-9s %-*s %-*s %-*s %-14s %-10s %s\n", base::FormatIso8601(e.time).c_str(),
+                offset.c_str(), w, e.stay_id.c_str(), c, e.code.c_str(), n, name.c_str(),
+                value.c_str(), e.unit.c_str(), e.source.c_str());
   }
 }
 

@@ -107,6 +107,13 @@ TEST(IngestCliTest, StatsJsonAndTimelineShowWhatWasStored) {
   ASSERT_EQ(heart_rates.size(), 2u) << timeline.output;
   EXPECT_NE(heart_rates[0].find(" 80 "), std::string::npos) << timeline.output;
   EXPECT_NE(heart_rates[1].find(" 91 "), std::string::npos) << timeline.output;
+  // Codes vigil names are shown with their name, in the timeline and in the text stats.
+  EXPECT_NE(heart_rates[0].find(" Heart rate "), std::string::npos) << timeline.output;
+  Outcome text = Vigil(dir, fmt::format("stats --store '{}'", store));
+  ASSERT_EQ(text.status, 0) << text.output;
+  EXPECT_NE(text.output.find("LOINC/8867-4             (/min)       Heart rate\n"),
+            std::string::npos)
+      << text.output;
 }
 
 TEST(IngestCliTest, UsageErrors) {
