@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "vigil/base/file.h"
+#include "vigil/base/text.h"
 #include "vigil/cli/command.h"
 #include "vigil/cli/evaluation_text.h"
 #include "vigil/cli/model_arg.h"
@@ -30,12 +31,12 @@ struct EvaluateFlags {
 
 void PrintSummary(const workflow::EvaluateResult& r) {
   const auto& o = r.evaluation.overall;
-  std::printf("vigil evaluate: %lld rows of %lld patients",
-              static_cast<long long>(r.rows.rows_evaluated),
-              static_cast<long long>(r.rows.patients_evaluated));
+  std::printf("vigil evaluate: %s rows of %s patients",
+              base::WithThousands(r.rows.rows_evaluated).c_str(),
+              base::WithThousands(r.rows.patients_evaluated).c_str());
   if (r.rows.rows_training_patients > 0) {
-    std::printf(" (%lld rows of training patients left out)",
-                static_cast<long long>(r.rows.rows_training_patients));
+    std::printf(" (%s rows of training patients left out)",
+                base::WithThousands(r.rows.rows_training_patients).c_str());
   }
   std::printf(", prevalence %.3f\n", o.counts.prevalence);
   std::printf("  model     AUROC %s, AUPRC %s\n", Est(o.discrimination.auroc).c_str(),

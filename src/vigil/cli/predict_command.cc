@@ -1,6 +1,7 @@
 // vigil predict --model DIR|NAME[@V] --store S --out FILE.csv [--explain [K]]
 #include <cstdio>
 
+#include "vigil/base/text.h"
 #include "vigil/cli/command.h"
 #include "vigil/cli/model_arg.h"
 #include "vigil/cli/progress.h"
@@ -33,9 +34,9 @@ int Run(const PredictFlags& flags, const GlobalOptions& global) {
   progress.Done();
   if (!r.ok()) return ReportError(r.status());
   if (global.verbosity > 0) {
-    std::printf("vigil predict: %lld rows of %lld patients, %lld alerts (threshold %.4g)\n",
-                static_cast<long long>(r->rows), static_cast<long long>(r->patients),
-                static_cast<long long>(r->alerts), stored->model.threshold());
+    std::printf("vigil predict: %s rows of %s patients, %s alerts (threshold %.4g)\n",
+                base::WithThousands(r->rows).c_str(), base::WithThousands(r->patients).c_str(),
+                base::WithThousands(r->alerts).c_str(), stored->model.threshold());
     std::printf("  written   %s\n", flags.out.c_str());
   }
   return kExitOk;

@@ -6,6 +6,7 @@
 
 #include "vigil/base/file.h"
 #include "vigil/base/json_integer.h"
+#include "vigil/base/text.h"
 #include "vigil/cli/command.h"
 #include "vigil/cli/evaluation_text.h"
 #include "vigil/cli/model_arg.h"
@@ -115,9 +116,10 @@ int Run(const TrainFlags& flags, const GlobalOptions& global) {
     const auto& t = r->training_json;
     std::printf("vigil train: task %s, model %s, seed %llu\n", spec->name.c_str(),
                 flags.model.c_str(), static_cast<unsigned long long>(flags.seed));
-    std::printf("  rows      %lld training (%lld patients), %lld held-out test (%lld patients)\n",
-                static_cast<long long>(r->rows_train), static_cast<long long>(r->patients_train),
-                static_cast<long long>(r->rows_test), static_cast<long long>(r->patients_test));
+    std::printf(
+        "  rows      %s training (%s patients), %s held-out test (%s patients)\n",
+        base::WithThousands(r->rows_train).c_str(), base::WithThousands(r->patients_train).c_str(),
+        base::WithThousands(r->rows_test).c_str(), base::WithThousands(r->patients_test).c_str());
     if (t.contains("held_out")) {
       std::string calibration = t["held_out"].value("calibration", std::string("?"));
       if (const auto method = model::ParseCalibrationMethod(calibration)) {
