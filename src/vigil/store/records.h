@@ -2,9 +2,11 @@
 #ifndef VIGIL_STORE_RECORDS_H_
 #define VIGIL_STORE_RECORDS_H_
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "vigil/base/time.h"
@@ -22,11 +24,16 @@ struct Subject {
   std::optional<std::string> ethnicity;
 };
 
+// Every value of Stay::kind the readers write (docs/store.md); task specs name kinds from this
+// list.
+inline constexpr std::array<std::string_view, 5> kStayKinds = {"icu", "inpatient", "emergency",
+                                                               "ambulatory", "other"};
+
 // An encounter: an ICU stay, a hospital admission, an emergency visit.
 struct Stay {
   std::string stay_id;
   std::string subject_id;
-  std::string kind;  // icu, inpatient, emergency, ambulatory, ... (docs/store.md)
+  std::string kind;  // one of kStayKinds
   std::optional<base::Instant> start;
   std::optional<base::Instant> end;
   std::optional<base::Instant> hospital_admit;  // when the hospital admission began (ICU stays)

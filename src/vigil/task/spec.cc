@@ -1,12 +1,14 @@
 #include "vigil/task/spec.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <array>
 #include <set>
 
 #include "vigil/base/text.h"
+#include "vigil/store/records.h"
 #include "vigil/task/yaml_reader.h"
 
 namespace vigil::task {
@@ -70,6 +72,20 @@ class SpecParser {
   }
 
  private:
+  // A list of stay kinds, each one the readers write (a misspelt kind would select no stay).
+  Status StayKinds(const YAML::Node& n, std::string_view path, std::vector<std::string>& out) {
+    VIGIL_ASSIGN_OR_RETURN(out, r_.StringList(n, path));
+    for (const std::string& k : out) {
+      if (std::find(store::kStayKinds.begin(), store::kStayKinds.end(), k) ==
+          store::kStayKinds.end()) {
+        return r_.Error(n, path,
+                        fmt::format("unknown stay kind '{}' (known: {})", k,
+                                    fmt::join(store::kStayKinds, ", ")));
+      }
+    }
+    return Status::Ok();
+  }
+
   Status Codes(const YAML::Node& n, std::string_view path, std::vector<std::string>& out) {
     VIGIL_ASSIGN_OR_RETURN(out, r_.StringList(n, path));
     for (const std::string& c : out) {
@@ -86,9 +102,7 @@ class SpecParser {
     VIGIL_RETURN_IF_ERROR(r_.CheckMap(n, "cohort",
                                       {"kinds", "sources", "min_length", "min_age", "max_age",
                                        "exclude_prior_outcome", "exclude_codes"}));
-    if (n["kinds"]) {
-      VIGIL_ASSIGN_OR_RETURN(c.kinds, r_.StringList(n["kinds"], "cohort.kinds"));
-    }
+    if (n["kinds"]) VIGIL_RETURN_IF_ERROR(StayKinds(n["kinds"], "cohort.kinds", c.kinds));
     if (n["sources"]) {
       VIGIL_ASSIGN_OR_RETURN(c.sources, r_.StringList(n["sources"], "cohort.sources"));
     }
@@ -169,7 +183,7 @@ class SpecParser {
         r_.CheckMap(n, "label", {"codes", "stay_kinds", "horizon", "prior_outcome"}));
     if (n["codes"]) VIGIL_RETURN_IF_ERROR(Codes(n["codes"], "label.codes", l.codes));
     if (n["stay_kinds"]) {
-      VIGIL_ASSIGN_OR_RETURN(l.stay_kinds, r_.StringList(n["stay_kinds"], "label.stay_kinds"));
+      VIGIL_RETURN_IF_ERROR(StayKinds(n["stay_kinds"], "label.stay_kinds", l.stay_kinds));
     }
     if (l.codes.empty() && l.stay_kinds.empty()) {
       return r_.Error(n, "label", "name the outcome: 'codes' (events) or 'stay_kinds' (new stays)");

@@ -76,6 +76,18 @@ TEST(SpecTest, ErrorsNameTheFileLineAndKey) {
   EXPECT_THAT(ErrorOf(bad_stat), HasSubstr("t.yaml:12:14: features.stats: unknown statistic "
                                            "'median'"));
 
+  // A misspelt stay kind would select no stay at all: it is an error, in the cohort and the label.
+  std::string bad_kind(kMinimal);
+  bad_kind += "cohort:\n  kinds: [icu, inpateint]\n";
+  EXPECT_EQ(ErrorOf(bad_kind),
+            "t.yaml:14:10: cohort.kinds: unknown stay kind 'inpateint' (known: icu, inpatient, "
+            "emergency, ambulatory, other)");
+  std::string bad_stay_kind(kMinimal);
+  bad_stay_kind.replace(bad_stay_kind.find("codes: [VIGIL/SEPSIS_ONSET]"), 27,
+                        "stay_kinds: [readmission]");
+  EXPECT_THAT(ErrorOf(bad_stay_kind),
+              HasSubstr("label.stay_kinds: unknown stay kind 'readmission'"));
+
   EXPECT_THAT(ErrorOf("name: t\nprediction: {at: every, every: 1h\n"), HasSubstr("t.yaml:"));
   EXPECT_THAT(ErrorOf(""), HasSubstr("t.yaml: the file is empty"));
   EXPECT_THAT(ErrorOf("- a\n- b\n"), HasSubstr("t.yaml:1:1: task: expected a map"));
