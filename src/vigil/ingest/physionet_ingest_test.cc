@@ -1,10 +1,12 @@
 // The PhysioNet formats end to end: files on disk -> `vigil ingest`'s format table -> the store.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 
 #include "vigil/ingest/formats.h"
 #include "vigil/ingest/physionet_fixtures.h"
+#include "vigil/store/records.h"
 #include "vigil/testing/temp_dir.h"
 
 namespace vigil::ingest {
@@ -61,6 +63,16 @@ constexpr const char* kDiedInStay =
     "SELECT DISTINCT s.stay_id FROM stays s JOIN events e ON e.stay_id = s.stay_id "
     "WHERE e.code = 'VIGIL/DEATH' AND e.time >= s.start_time + INTERVAL 48 HOUR "
     "AND e.time <= s.end_time";
+
+// Task specs check `cohort.sources` against store::kSources: every format is one of them.
+TEST(FormatsTest, EveryFormatIsAKnownSource) {
+  for (const Format& f : Formats()) {
+    EXPECT_NE(std::find(store::kSources.begin(), store::kSources.end(), f.name),
+              store::kSources.end())
+        << f.name;
+  }
+  EXPECT_EQ(Formats().size(), store::kSources.size());
+}
 
 TEST(PhysioNetIngestTest, PhysioNet2012WithOutcomes) {
   testing::TempDir dir;

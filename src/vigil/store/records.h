@@ -29,6 +29,11 @@ struct Subject {
 inline constexpr std::array<std::string_view, 5> kStayKinds = {"icu", "inpatient", "emergency",
                                                                "ambulatory", "other"};
 
+// Every value of Subject::source and Stay::source: the input formats (`vigil ingest --format`) that
+// write subjects and stays. Task specs name sources from this list.
+inline constexpr std::array<std::string_view, 3> kSources = {"fhir", "physionet2012",
+                                                             "physionet2019"};
+
 // An encounter: an ICU stay, a hospital admission, an emergency visit.
 struct Stay {
   std::string stay_id;

@@ -72,18 +72,22 @@ class SpecParser {
   }
 
  private:
-  // A list of stay kinds, each one the readers write (a misspelt kind would select no stay).
-  Status StayKinds(const YAML::Node& n, std::string_view path, std::vector<std::string>& out) {
+  // A list whose every item is one of `known` (the stay kinds or sources the readers write): a
+  // misspelt one would select no stay at all.
+  template <size_t N>
+  Status OneOf(const YAML::Node& n, std::string_view path, std::string_view what,
+               const std::array<std::string_view, N>& known, std::vector<std::string>& out) {
     VIGIL_ASSIGN_OR_RETURN(out, r_.StringList(n, path));
     for (const std::string& k : out) {
-      if (std::find(store::kStayKinds.begin(), store::kStayKinds.end(), k) ==
-          store::kStayKinds.end()) {
-        return r_.Error(n, path,
-                        fmt::format("unknown stay kind '{}' (known: {})", k,
-                                    fmt::join(store::kStayKinds, ", ")));
+      if (std::find(known.begin(), known.end(), k) == known.end()) {
+        return r_.Error(
+            n, path, fmt::format("unknown {} '{}' (known: {})", what, k, fmt::join(known, ", ")));
       }
     }
     return Status::Ok();
+  }
+  Status StayKinds(const YAML::Node& n, std::string_view path, std::vector<std::string>& out) {
+    return OneOf(n, path, "stay kind", store::kStayKinds, out);
   }
 
   Status Codes(const YAML::Node& n, std::string_view path, std::vector<std::string>& out) {
@@ -104,7 +108,8 @@ class SpecParser {
                                        "exclude_prior_outcome", "exclude_codes"}));
     if (n["kinds"]) VIGIL_RETURN_IF_ERROR(StayKinds(n["kinds"], "cohort.kinds", c.kinds));
     if (n["sources"]) {
-      VIGIL_ASSIGN_OR_RETURN(c.sources, r_.StringList(n["sources"], "cohort.sources"));
+      VIGIL_RETURN_IF_ERROR(
+          OneOf(n["sources"], "cohort.sources", "source", store::kSources, c.sources));
     }
     if (n["min_length"]) {
       VIGIL_ASSIGN_OR_RETURN(c.min_length, r_.Duration(n["min_length"], "cohort.min_length"));

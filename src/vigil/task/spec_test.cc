@@ -87,6 +87,11 @@ TEST(SpecTest, ErrorsNameTheFileLineAndKey) {
                         "stay_kinds: [readmission]");
   EXPECT_THAT(ErrorOf(bad_stay_kind),
               HasSubstr("label.stay_kinds: unknown stay kind 'readmission'"));
+  std::string bad_source(kMinimal);
+  bad_source += "cohort:\n  sources: [physionet2020]\n";
+  EXPECT_THAT(ErrorOf(bad_source),
+              HasSubstr("cohort.sources: unknown source 'physionet2020' (known: fhir, "
+                        "physionet2012, physionet2019)"));
 
   EXPECT_THAT(ErrorOf("name: t\nprediction: {at: every, every: 1h\n"), HasSubstr("t.yaml:"));
   EXPECT_THAT(ErrorOf(""), HasSubstr("t.yaml: the file is empty"));
