@@ -2,6 +2,8 @@
 // tab-separated (NULL as empty). For users and evaluation scripts on machines without a DuckDB
 // client.
 #include <cstdio>
+#include <string>
+#include <vector>
 
 #include "vigil/cli/command.h"
 #include "vigil/store/store.h"
@@ -12,19 +14,24 @@ namespace {
 struct QueryFlags {
   std::string store = "vigil.duckdb";
   std::string sql;
+  bool header = false;
 };
+
+void PrintRow(const std::vector<std::string>& row) {
+  for (size_t i = 0; i < row.size(); ++i) {
+    std::fputs(row[i].c_str(), stdout);
+    std::fputc(i + 1 < row.size() ? '\t' : '\n', stdout);
+  }
+}
 
 int Run(const QueryFlags& flags) {
   auto store = store::Store::Open(flags.store, store::Store::Mode::kReadOnly);
   if (!store.ok()) return ReportError(store.status());
-  auto rows = (*store)->QueryText(flags.sql);
+  std::vector<std::string> names;
+  auto rows = (*store)->QueryText(flags.sql, &names);
   if (!rows.ok()) return ReportError(rows.status(), /*usage=*/true);
-  for (const auto& row : *rows) {
-    for (size_t i = 0; i < row.size(); ++i) {
-      std::fputs(row[i].c_str(), stdout);
-      std::fputc(i + 1 < row.size() ? '\t' : '\n', stdout);
-    }
-  }
+  if (flags.header) PrintRow(names);
+  for (const auto& row : *rows) PrintRow(row);
   return kExitOk;
 }
 
@@ -38,6 +45,7 @@ void AddQueryCommand(CLI::App& app, int& exit_code) {
       "and the `events` view are described in docs/store.md.");
   sub->add_option("--store", flags->store, "The store (a DuckDB file)")->capture_default_str();
   sub->add_option("sql", flags->sql, "The SQL statement")->required();
+  sub->add_flag("--header", flags->header, "Print the column names first");
   sub->callback([flags, &exit_code] { exit_code = Run(*flags); });
 }
 

@@ -107,6 +107,14 @@ TEST(IngestCliTest, StatsJsonAndTimelineShowWhatWasStored) {
   ASSERT_EQ(heart_rates.size(), 2u) << timeline.output;
   EXPECT_NE(heart_rates[0].find(" 80 "), std::string::npos) << timeline.output;
   EXPECT_NE(heart_rates[1].find(" 91 "), std::string::npos) << timeline.output;
+  // vigil query: tab-separated rows, with --header the column names first.
+  const std::string sql = "SELECT subject_id, count(*) AS events FROM events GROUP BY 1 ORDER BY 1";
+  Outcome query = Vigil(dir, fmt::format("query --store '{}' \"{}\"", store, sql));
+  ASSERT_EQ(query.status, 0) << query.output;
+  EXPECT_EQ(query.output, "p1\t3\np2\t1\n");
+  Outcome with_header = Vigil(dir, fmt::format("query --store '{}' --header \"{}\"", store, sql));
+  EXPECT_EQ(with_header.output, "subject_id\tevents\np1\t3\np2\t1\n");
+
   // Codes vigil names are shown with their name, in the timeline and in the text stats.
   EXPECT_NE(heart_rates[0].find(" Heart rate "), std::string::npos) << timeline.output;
   Outcome text = Vigil(dir, fmt::format("stats --store '{}'", store));

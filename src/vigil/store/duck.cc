@@ -50,6 +50,11 @@ size_t QueryResult::column_count() { return duckdb_column_count(&result_); }
 
 duckdb_type QueryResult::column_type(size_t col) { return duckdb_column_type(&result_, col); }
 
+std::string QueryResult::column_name(size_t col) {
+  const char* name = duckdb_column_name(&result_, col);
+  return name == nullptr ? std::string() : std::string(name);
+}
+
 std::optional<Chunk> QueryResult::Next() {
   duckdb_data_chunk c = duckdb_fetch_chunk(result_);
   if (c == nullptr) return std::nullopt;

@@ -40,6 +40,7 @@ class QueryResult {
 
   size_t column_count();
   duckdb_type column_type(size_t col);
+  std::string column_name(size_t col);
   // The next chunk, or nullopt when the result is exhausted.
   std::optional<Chunk> Next();
   // All remaining rows, converted to Values. For small results (stats, metadata).

@@ -1160,8 +1160,13 @@ duck::Connection& Store::connection() { return *impl_->conn; }
 
 Result<duck::Connection> Store::NewConnection() { return impl_->db->Connect(); }
 
-Result<std::vector<std::vector<std::string>>> Store::QueryText(std::string_view sql) {
+Result<std::vector<std::vector<std::string>>> Store::QueryText(
+    std::string_view sql, std::vector<std::string>* column_names) {
   VIGIL_ASSIGN_OR_RETURN(auto r, impl_->conn->Query(sql));
+  if (column_names != nullptr) {
+    column_names->clear();
+    for (size_t c = 0; c < r.column_count(); ++c) column_names->push_back(r.column_name(c));
+  }
   std::vector<std::vector<std::string>> out;
   for (auto& row : r.Rows()) {
     std::vector<std::string> cells;

@@ -177,8 +177,10 @@ class Store {
   base::Result<std::vector<Reject>> GetRejects(std::optional<int64_t> run_id);
 
   // Runs `sql` (read-only use: exports, checks in tests and evaluations) and returns rows as text
-  // cells, NULL as empty. For tools; modules use the typed calls above.
-  base::Result<std::vector<std::vector<std::string>>> QueryText(std::string_view sql);
+  // cells, NULL as empty; with `column_names`, the result's column names too. For tools; modules
+  // use the typed calls above.
+  base::Result<std::vector<std::vector<std::string>>> QueryText(
+      std::string_view sql, std::vector<std::string>* column_names = nullptr);
 
   // ---- bulk reads for whole-store passes (scan.h; implemented in scan.cc) ----
   // Every (code, unit) with its key, by key.
