@@ -2,8 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <limits>
+#include <string>
+#include <thread>
 
 namespace vigil::cli {
 
@@ -13,16 +18,40 @@ int ReportError(const base::Status& status, bool usage) {
   return kExitFailure;
 }
 
-CLI::Validator AtLeast(double minimum) {
+CLI::Validator Between(double minimum, double maximum) {
   return CLI::Validator(
-      [minimum](std::string& text) -> std::string {
+      [minimum, maximum](std::string& text) -> std::string {
         char* end = nullptr;
         const double value = std::strtod(text.c_str(), &end);
         if (end == text.c_str() || *end != '\0') return "must be a number";
         if (!(value >= minimum)) return fmt::format("must be at least {} (got {})", minimum, text);
+        if (!(value <= maximum)) {
+          return fmt::format("must be between {} and {} (got {})", minimum, maximum, text);
+        }
         return "";
       },
-      fmt::format("(at least {})", minimum));
+      std::isinf(maximum) ? fmt::format("(at least {})", minimum)
+                          : fmt::format("({} to {})", minimum, maximum));
+}
+
+CLI::Validator AtLeast(double minimum) {
+  return Between(minimum, std::numeric_limits<double>::infinity());
+}
+
+void AddThreadsOption(CLI::App& sub, int& threads) {
+  const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  sub.add_option("--threads", threads,
+                 "Worker threads (0: one per core; more than the cores are not used)")
+      ->capture_default_str()
+      ->check(Between(0, kMaxThreads))
+      ->transform(CLI::Validator(
+          [cores](std::string& text) -> std::string {
+            // CLI11 runs transforms before checks: a number out of range is left for the check.
+            const long requested = std::strtol(text.c_str(), nullptr, 10);
+            if (requested > cores && requested <= kMaxThreads) text = std::to_string(cores);
+            return "";
+          },
+          ""));
 }
 
 std::string CommandLine(int argc, char** argv) {

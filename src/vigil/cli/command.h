@@ -27,6 +27,15 @@ int ReportError(const base::Status& status, bool usage = false);
 // A flag check for a smallest allowed number: "--patients: must be at least 1 (got 0)" where
 // CLI11's own PositiveNumber prints the whole range of a double.
 CLI::Validator AtLeast(double minimum);
+// The same with a largest allowed number: "must be between 0 and 1024 (got 100000)".
+CLI::Validator Between(double minimum, double maximum);
+
+// The most worker threads a --threads flag accepts. OpenMP (inside XGBoost) sets up its threads on
+// the stack and overflows it at about 100,000; more threads than cores only slow the work down.
+inline constexpr int kMaxThreads = 1024;
+// The --threads flag: a number from 0 (one per core) to kMaxThreads, lowered to the number of cores
+// (1,024 OpenMP threads on 2 cores made a small training take over 5 minutes instead of 20 s).
+void AddThreadsOption(CLI::App& sub, int& threads);
 
 // The command line as typed, for the run records (arguments, not patient data).
 std::string CommandLine(int argc, char** argv);

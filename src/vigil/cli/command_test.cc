@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "vigil/cli/progress.h"
@@ -32,7 +34,34 @@ TEST(CommandTest, AtLeastNamesTheBoundAndTheValueGiven) {
   EXPECT_EQ(ParseError({"--patients", "0"}, 1), "--patients: must be at least 1 (got 0)");
   EXPECT_EQ(ParseError({"--patients", "-2"}, 0), "--patients: must be at least 0 (got -2)");
   // Not a number at all: said so, not a range of doubles.
+  CLI::App app("test");
+  int threads = 0;
+  app.add_option("--threads", threads)->check(Between(0, kMaxThreads));
+  EXPECT_NO_THROW(app.parse(std::vector<std::string>{"1024", "--threads"}));
+  EXPECT_EQ(threads, 1024);
+  try {
+    app.parse(std::vector<std::string>{"100000", "--threads"});
+    ADD_FAILURE() << "100000 threads accepted";
+  } catch (const CLI::ParseError& e) {
+    EXPECT_STREQ(e.what(), "--threads: must be between 0 and 1024 (got 100000)");
+  }
   EXPECT_EQ(ParseError({"--patients", "many"}, 1), "--patients: must be a number");
+}
+
+TEST(CommandTest, ThreadsAreBoundedAndLoweredToTheCores) {
+  const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  auto parse = [](const std::string& value) {
+    CLI::App app("test");
+    int threads = -1;
+    AddThreadsOption(app, threads);
+    app.parse(std::vector<std::string>{value, "--threads"});
+    return threads;
+  };
+  EXPECT_EQ(parse("0"), 0);  // one per core, resolved by each module
+  EXPECT_EQ(parse("1"), 1);
+  EXPECT_EQ(parse("1000"), std::min(1000, cores));
+  EXPECT_THROW(parse("100000"), CLI::ValidationError);
+  EXPECT_THROW(parse("-1"), CLI::ValidationError);
 }
 
 TEST(CommandTest, ElapsedTimeReadsInSecondsMinutesOrHours) {

@@ -131,9 +131,7 @@ void AddEvaluateCommand(CLI::App& app, const GlobalOptions& global, int& exit_co
       ->capture_default_str()
       ->check(AtLeast(0));
   sub->add_option("--seed", flags->seed, "Bootstrap seed")->capture_default_str();
-  sub->add_option("--threads", flags->threads, "Worker threads (0: one per core)")
-      ->capture_default_str()
-      ->check(AtLeast(0));
+  AddThreadsOption(*sub, flags->threads);
   sub->add_flag("--include-training-patients", flags->include_training,
                 "Keep the model's training patients (apparent performance: the report says it "
                 "is not a validation)");

@@ -123,9 +123,7 @@ void AddFeaturesCommand(CLI::App& app, const GlobalOptions& global, int& exit_co
   sub->add_option("--task", flags->task, "A built-in task (vigil tasks list) or a task file (YAML)")
       ->required();
   sub->add_option("--out", flags->out, "Output file: .csv or .parquet")->required();
-  sub->add_option("--threads", flags->threads, "Worker threads (0: one per core)")
-      ->capture_default_str()
-      ->check(AtLeast(0));
+  AddThreadsOption(*sub, flags->threads);
   sub->callback([flags, &global, &exit_code] { exit_code = Run(*flags, global); });
 }
 

@@ -61,9 +61,7 @@ void AddPredictCommand(CLI::App& app, const GlobalOptions& global, int& exit_cod
   sub->add_option("--explain-top", flags->explain, "How many contributions --explain lists")
       ->capture_default_str()
       ->check(CLI::Range(1, 100));
-  sub->add_option("--threads", flags->threads, "Worker threads (0: one per core)")
-      ->capture_default_str()
-      ->check(AtLeast(0));
+  AddThreadsOption(*sub, flags->threads);
   sub->callback([flags, &global, &exit_code] { exit_code = Run(*flags, global); });
 }
 

@@ -127,9 +127,7 @@ void AddSynthCommand(CLI::App& app, const GlobalOptions& global, int& exit_code)
                   "percentage points (Sjoding et al., NEJM 2020); 0 disables it")
       ->capture_default_str()
       ->check(AtLeast(0));
-  sub->add_option("--threads", flags->threads, "Worker threads (0: one per core)")
-      ->capture_default_str()
-      ->check(AtLeast(0));
+  AddThreadsOption(*sub, flags->threads);
   sub->add_flag("--no-truth", flags->no_truth, "Do not write OUT/truth/");
   sub->add_flag("--dry-run", flags->dry_run,
                 "Generate and serialize everything but write nothing (measures speed and memory "

@@ -183,9 +183,7 @@ void AddTrainCommand(CLI::App& app, const GlobalOptions& global, int& exit_code)
                   "Patient-bootstrap replicates for the test-set intervals (0: none)")
       ->capture_default_str()
       ->check(AtLeast(0));
-  sub->add_option("--threads", flags->threads, "Worker threads (0: one per core)")
-      ->capture_default_str()
-      ->check(AtLeast(0));
+  AddThreadsOption(*sub, flags->threads);
   sub->callback([flags, &global, &exit_code] { exit_code = Run(*flags, global); });
 }
 
