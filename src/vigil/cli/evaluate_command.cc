@@ -58,13 +58,7 @@ void PrintSummary(const workflow::EvaluateResult& r) {
                   Est(o.at_threshold.alerts_per_patient_day).c_str());
     }
   }
-  if (o.task.physionet2012) {
-    std::printf("            PhysioNet 2012: Event 1 %s, Event 2 (range-normalized H) %.2f\n",
-                Est(o.task.event1).c_str(), o.task.event2);
-  }
-  if (o.task.physionet2019) {
-    std::printf("            PhysioNet 2019: normalized utility %s\n", Est(o.task.utility).c_str());
-  }
+  PrintTaskScores(o.task);
   PrintBaselines(r.evaluation, /*sensitivity=*/true);
   int flags = 0;
   for (const auto& s : r.evaluation.subgroups) flags += static_cast<int>(s.flags.size());

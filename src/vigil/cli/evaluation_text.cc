@@ -15,6 +15,16 @@ std::string Est(const evaluate::Estimate& e) {
   return fmt::format("{:.3f} ({:.3f}{}{:.3f})", e.value, e.lower, between, e.upper);
 }
 
+void PrintTaskScores(const evaluate::TaskScores& task) {
+  if (task.physionet2012) {
+    std::printf("            PhysioNet 2012: Event 1 %s, Event 2 (range-normalized H) %.2f\n",
+                Est(task.event1).c_str(), task.event2);
+  }
+  if (task.physionet2019) {
+    std::printf("            PhysioNet 2019: normalized utility %s\n", Est(task.utility).c_str());
+  }
+}
+
 void PrintBaselines(const evaluate::Evaluation& ev, bool sensitivity) {
   for (const auto& b : ev.baselines) {
     std::printf("  baseline  %-8s AUROC %s", b.name.c_str(), Est(b.discrimination.auroc).c_str());

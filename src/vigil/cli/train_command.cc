@@ -44,13 +44,7 @@ void PrintTest(const evaluate::Evaluation& ev) {
                 o.at_threshold.threshold, Est(o.at_threshold.sensitivity).c_str(),
                 Est(o.at_threshold.ppv).c_str(), Est(o.at_threshold.alert_rate).c_str());
   }
-  if (o.task.physionet2012) {
-    std::printf("            PhysioNet 2012: Event 1 %s, Event 2 (range-normalized H) %.2f\n",
-                Est(o.task.event1).c_str(), o.task.event2);
-  }
-  if (o.task.physionet2019) {
-    std::printf("            PhysioNet 2019: normalized utility %s\n", Est(o.task.utility).c_str());
-  }
+  PrintTaskScores(o.task);
   PrintBaselines(ev, /*sensitivity=*/false);
 }
 
