@@ -88,9 +88,12 @@ void Baselines(const evaluate::Evaluation& ev, std::string& out) {
 void Subgroups(const evaluate::Evaluation& ev, std::string& out) {
   if (ev.subgroups.empty()) return;
   std::string flagged, small;
+  size_t judged = 0;
   for (const evaluate::SubgroupResult& s : ev.subgroups) {
     const std::string name = s.attribute + " " + s.level;
-    if (!s.enough_data) {
+    if (s.enough_data) {
+      ++judged;
+    } else {
       small += fmt::format("{}{} ({})", small.empty() ? "" : "; ", name,
                            internal::PatientsAndOutcomes(s.metrics.counts));
     }
@@ -100,8 +103,6 @@ void Subgroups(const evaluate::Evaluation& ev, std::string& out) {
                              Num(f.overall_value));
     }
   }
-  size_t judged = 0;
-  for (const evaluate::SubgroupResult& s : ev.subgroups) judged += s.enough_data ? 1 : 0;
   out += fmt::format(
       "Subgroups: {} examined, {} with enough patients with and without the outcome to judge.",
       ev.subgroups.size(), judged);
