@@ -21,6 +21,9 @@ std::vector<std::string_view> Split(std::string_view s, char sep);
 // True when `s` is valid UTF-8.
 bool IsValidUtf8(std::string_view s);
 
+// The longest prefix of `s` of at most `max_bytes` bytes that does not cut a UTF-8 character.
+std::string_view Utf8Prefix(std::string_view s, size_t max_bytes);
+
 // Standard base64 (RFC 4648, with padding).
 std::string Base64Encode(std::string_view data);
 

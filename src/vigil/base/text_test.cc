@@ -83,6 +83,10 @@ TEST(TextTest, Utf8AndBase64) {
       IsValidUtf8("37.2 \xc2\xb0"
                   "C"));
   EXPECT_FALSE(IsValidUtf8("\xff\xfe"));
+  EXPECT_EQ(Utf8Prefix("caf\xc3\xa9 au lait", 4), "caf");  // not half of the e-acute
+  EXPECT_EQ(Utf8Prefix("caf\xc3\xa9 au lait", 5), "caf\xc3\xa9");
+  EXPECT_EQ(Utf8Prefix("short", 10), "short");
+  EXPECT_EQ(Utf8Prefix("\xe2\x82\xac", 2), "");  // a 3-byte euro sign
   EXPECT_EQ(Base64Encode("hello"), "aGVsbG8=");
   EXPECT_EQ(WithThousands(1234567), "1,234,567");
   EXPECT_EQ(WithThousands(12), "12");

@@ -18,6 +18,12 @@ struct StatsFlags {
   size_t codes = 25;
 };
 
+// vigil's own short name for the code, else the one the data gave it; empty when neither names it.
+std::string CodeName(const store::CodeCount& c) {
+  const std::string_view own = terminology::CodeDisplay(c.code);
+  return own.empty() ? c.display : std::string(own);
+}
+
 nlohmann::ordered_json ToJson(const store::Stats& s) {
   nlohmann::ordered_json j;
   j["subjects"] = s.subjects;
@@ -25,8 +31,10 @@ nlohmann::ordered_json ToJson(const store::Stats& s) {
   j["events"] = s.events;
   j["rejects"] = s.rejects;
   auto& codes = j["events_by_code"] = nlohmann::ordered_json::array();
-  for (const auto& c : s.events_by_code)
-    codes.push_back({{"code", c.code}, {"unit", c.unit}, {"count", c.count}});
+  for (const auto& c : s.events_by_code) {
+    codes.push_back(
+        {{"code", c.code}, {"unit", c.unit}, {"count", c.count}, {"name", CodeName(c)}});
+  }
   auto& reasons = j["rejects_by_reason"] = nlohmann::ordered_json::array();
   for (const auto& r : s.rejects_by_reason)
     reasons.push_back({{"reason", r.reason}, {"count", r.count}});
@@ -70,7 +78,7 @@ void PrintText(const store::Stats& s, size_t max_codes) {
       const auto& c = s.events_by_code[i];
       const std::string unit = c.unit.empty() ? "" : "(" + c.unit + ")";
       const std::string line = fmt::format("  {:>12}  {:<24} {:<12} {}", WithThousands(c.count),
-                                           c.code, unit, terminology::CodeDisplay(c.code));
+                                           c.code, unit, CodeName(c));
       std::printf("%s\n", line.substr(0, line.find_last_not_of(' ') + 1).c_str());
     }
   }

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "vigil/base/text.h"
 #include "vigil/base/time.h"
 #include "vigil/cli/command.h"
 #include "vigil/store/store.h"
@@ -40,7 +41,16 @@ std::string StayDetails(const store::Stay& y) {
   return out;
 }
 
-void Print(const store::Timeline& tl) {
+// A code's name for the name column: names the data gave can be long ("Pain severity - 0-10 verbal
+// numeric rating [Score] - Reported"), so they are cut, at a character, to keep the rows readable.
+std::string ColumnName(const terminology::CodeNames& names, std::string_view code) {
+  constexpr size_t kMaxName = 40;
+  const std::string_view name = names.Display(code);
+  if (name.size() <= kMaxName) return std::string(name);
+  return std::string(base::Utf8Prefix(name, kMaxName - 3)) + "...";
+}
+
+void Print(const store::Timeline& tl, const terminology::CodeNames& names) {
   const store::Subject& s = *tl.subject;
   std::printf("subject %s  source %s  sex %s  birth date %s  race %s  ethnicity %s\n",
               s.subject_id.c_str(), s.source.c_str(), Opt(s.sex).c_str(),
@@ -67,7 +77,7 @@ void Print(const store::Timeline& tl) {
   size_t code_width = 4, name_width = 4;
   for (const store::Event& e : tl.events) {
     code_width = std::max(code_width, e.code.size());
-    name_width = std::max(name_width, terminology::CodeDisplay(e.code).size());
+    name_width = std::max(name_width, ColumnName(names, e.code).size());
   }
   const auto w = static_cast<int>(stay_width), c = static_cast<int>(code_width),
              n = static_cast<int>(name_width);
@@ -82,7 +92,7 @@ void Print(const store::Timeline& tl) {
     std::string value = e.numeric_value ? fmt::format("{:g}", *e.numeric_value)
                         : e.text_value  ? *e.text_value
                                         : "";
-    const std::string name(terminology::CodeDisplay(e.code));
+    const std::string name = ColumnName(names, e.code);
     std::printf("%-27s %-9s %-*s %-*s %-*s %-14s %-10s %s\n", base::FormatIso8601(e.time).c_str(),
                 offset.c_str(), w, e.stay_id.c_str(), c, e.code.c_str(), n, name.c_str(),
                 value.c_str(), e.unit.c_str(), e.source.c_str());
@@ -97,7 +107,9 @@ int Run(const TimelineFlags& flags) {
   if (!tl->subject) {
     return ReportError(base::NotFoundError("no such subject in the store"));
   }
-  Print(*tl);
+  auto names = (*store)->CodeDisplays();
+  if (!names.ok()) return ReportError(names.status());
+  Print(*tl, terminology::CodeNames(std::move(*names)));
   return kExitOk;
 }
 

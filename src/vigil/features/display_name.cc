@@ -50,14 +50,18 @@ std::string StatPhrase(task::Stat s, const std::optional<std::string>& window) {
   return std::string(task::StatName(s));
 }
 
-std::string CodeName(std::string_view code) {
-  const std::string_view display = terminology::CodeDisplay(code);
+std::string CodeName(std::string_view code, const terminology::CodeNames& names) {
+  const std::string_view display = names.Display(code);
   return std::string(display.empty() ? code : display);
 }
 
 }  // namespace
 
 std::string FeatureDisplayName(std::string_view column) {
+  return FeatureDisplayName(column, terminology::CodeNames());
+}
+
+std::string FeatureDisplayName(std::string_view column, const terminology::CodeNames& names) {
   if (column == "stay.hours_since_start") return "Hours since the stay began";
   if (column == "stay.hours_since_hospital_admission") return "Hours since hospital admission";
   if (column == "demographics.age_years") return "Age (years)";
@@ -81,7 +85,7 @@ std::string FeatureDisplayName(std::string_view column) {
   if (last_dot == std::string_view::npos || last_dot == 0) return std::string(column);
   const std::string_view last = column.substr(last_dot + 1);
   if (const std::optional<task::Stat> stat = task::StatFromName(last)) {
-    return fmt::format("{}, {}", CodeName(column.substr(0, last_dot)),
+    return fmt::format("{}, {}", CodeName(column.substr(0, last_dot), names),
                        StatPhrase(*stat, std::nullopt));
   }
   const base::Result<base::Duration> window = task::ParseDuration(last);
@@ -92,7 +96,7 @@ std::string FeatureDisplayName(std::string_view column) {
   const std::optional<task::Stat> stat =
       task::StatFromName(column.substr(stat_dot + 1, last_dot - stat_dot - 1));
   if (!stat) return std::string(column);
-  return fmt::format("{}, {}", CodeName(column.substr(0, stat_dot)),
+  return fmt::format("{}, {}", CodeName(column.substr(0, stat_dot), names),
                      StatPhrase(*stat, WindowText(*window)));
 }
 

@@ -28,6 +28,16 @@ TEST(FeatureDisplayNameTest, CodesWithoutANameOrWithDotsStayCodes) {
   EXPECT_EQ(FeatureDisplayName("ICD10CM/J96.12.min.12h"), "ICD10CM/J96.12, lowest over 12 h");
 }
 
+// With the store's names (a FHIR coding's display), codes vigil does not name get the data's name.
+TEST(FeatureDisplayNameTest, CodesTakeTheDataNamesWhenGiven) {
+  const terminology::CodeNames names(
+      std::map<std::string, std::string, std::less<>>{{"SNOMED/91302008", "Sepsis (disorder)"}});
+  EXPECT_EQ(FeatureDisplayName("SNOMED/91302008.time_since_last", names),
+            "Sepsis (disorder), hours since last recorded");
+  EXPECT_EQ(FeatureDisplayName("LOINC/2524-7.missing", names), "Lactate, not recorded");
+  EXPECT_EQ(FeatureDisplayName("ICD10CM/J96.12.missing", names), "ICD10CM/J96.12, not recorded");
+}
+
 TEST(FeatureDisplayNameTest, FixedColumns) {
   EXPECT_EQ(FeatureDisplayName("stay.hours_since_start"), "Hours since the stay began");
   EXPECT_EQ(FeatureDisplayName("stay.hours_since_hospital_admission"),

@@ -6,6 +6,7 @@
 #include <charconv>
 #include <functional>
 
+#include "vigil/base/text.h"
 #include "vigil/ingest/fhir_fields.h"
 #include "vigil/terminology/code.h"
 #include "vigil/terminology/units.h"
@@ -176,7 +177,8 @@ std::optional<Mapped> MapPatient(const Fields& f, Mapped& m) {
   if (!f.deceased_time.empty()) {
     auto t = ParseTime(f.deceased_time);
     if (!t) return Reject("unparseable date");
-    m.events.push_back({std::string(terminology::kDeath), "", *t, std::nullopt, std::nullopt, ""});
+    m.events.push_back(
+        {std::string(terminology::kDeath), "", *t, std::nullopt, std::nullopt, "", {}});
   }
   m.subject_id = s.subject_id;
   m.subject = std::move(s);
@@ -220,7 +222,7 @@ std::optional<Mapped> MapEncounter(const Fields& f, const EntryInfo& entry, cons
   if (!f.location.empty()) s.location = std::string(f.location);
   s.source = "fhir";
   const auto presence = [&](std::string_view code, base::Instant t) {
-    m.events.push_back({std::string(code), "", t, std::nullopt, std::nullopt, s.stay_id});
+    m.events.push_back({std::string(code), "", t, std::nullopt, std::nullopt, s.stay_id, {}});
   };
   if (s.kind == "icu") {
     presence(terminology::kIcuAdmission, *start);
@@ -232,10 +234,21 @@ std::optional<Mapped> MapEncounter(const Fields& f, const EntryInfo& entry, cons
   return std::nullopt;
 }
 
+// The longest code name kept, in bytes: a name is a short label, and a display of megabytes would
+// otherwise be stored and printed as one.
+constexpr size_t kMaxDisplay = 200;
+
+// The name to store with an event of `code`: the concept's display, when the reader has not named
+// the code yet (cut to kMaxDisplay bytes, at a UTF-8 character boundary).
+std::string NameFor(const Concept& c, const std::string& code, const Context& context) {
+  if (c.display.empty() || context.named_codes.contains(code)) return {};
+  return std::string(base::Utf8Prefix(c.display, kMaxDisplay));
+}
+
 // One Observation value (or component) as an event; a rejection when its unit cannot be converted.
-std::optional<Mapped> AddValueEvent(const std::string& code, const ValueX& v, base::Instant t,
-                                    const std::string& stay_id, Mapped& m) {
-  PendingEvent e{code, "", t, std::nullopt, std::nullopt, stay_id};
+std::optional<Mapped> AddValueEvent(const std::string& code, std::string display, const ValueX& v,
+                                    base::Instant t, const std::string& stay_id, Mapped& m) {
+  PendingEvent e{code, "", t, std::nullopt, std::nullopt, stay_id, std::move(display)};
   switch (v.kind) {
     case ValueX::Kind::kQuantity: {
       if (!v.quantity.has_value) break;
@@ -298,14 +311,22 @@ std::optional<Mapped> MapEvent(const Fields& f, const EntryInfo& entry, const Co
     for (const Component& c : f.components) {
       if (!c.code.has_coding) return Reject("missing code");
       if (!c.code.known()) return Reject("code from no known code system");
-      if (auto r = AddValueEvent(c.code.Code(), c.value, *time, stay_id, m)) return r;
+      const std::string component_code = c.code.Code();
+      if (auto r = AddValueEvent(component_code, NameFor(c.code, component_code, context), c.value,
+                                 *time, stay_id, m)) {
+        return r;
+      }
     }
     if (f.components.empty() || f.value.kind != ValueX::Kind::kNone) {
-      if (auto r = AddValueEvent(code, f.value, *time, stay_id, m)) return r;
+      if (auto r =
+              AddValueEvent(code, NameFor(f.code, code, context), f.value, *time, stay_id, m)) {
+        return r;
+      }
     }
     return std::nullopt;
   }
-  PendingEvent e{code, "", *time, std::nullopt, std::nullopt, stay_id};
+  PendingEvent e{
+      code, "", *time, std::nullopt, std::nullopt, stay_id, NameFor(f.code, code, context)};
   if (f.type == "MedicationAdministration" && f.dose.has_value) {
     auto dose = terminology::ToCanonical(code, f.dose.value, f.dose.Unit());
     if (!dose.ok()) return Reject("unit not convertible to the code's unit");
@@ -315,7 +336,11 @@ std::optional<Mapped> MapEvent(const Fields& f, const EntryInfo& entry, const Co
   if (f.type == "DiagnosticReport" && !f.conclusion.empty()) e.text = std::string(f.conclusion);
   m.events.push_back(std::move(e));
   for (const Concept& c : f.conclusion_codes) {
-    if (c.known()) m.events.push_back({c.Code(), "", *time, std::nullopt, std::nullopt, stay_id});
+    if (!c.known()) continue;
+    std::string conclusion_code = c.Code();
+    std::string name = NameFor(c, conclusion_code, context);
+    m.events.push_back({std::move(conclusion_code), "", *time, std::nullopt, std::nullopt, stay_id,
+                        std::move(name)});
   }
   return std::nullopt;
 }
@@ -409,6 +434,10 @@ void CommitResource(Mapped& m, std::string_view full_url, Context& context, stor
     const uint32_t source = ev.AddNewSource(m.source);
     for (const PendingEvent& e : m.events) {
       const uint32_t code = ev.InternCode(e.code, e.unit);
+      if (!e.display.empty()) {
+        ev.NameCode(code, e.display);
+        context.named_codes.insert(e.code);
+      }
       const uint32_t stay = ev.InternStay(e.stay_id);
       if (e.numeric) {
         ev.AddNumeric(subject, e.time, code, *e.numeric, stay, source);

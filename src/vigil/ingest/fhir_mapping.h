@@ -36,6 +36,9 @@ struct Context {
   std::unordered_set<std::string> patients;    // Patient ids (= subject_id)
   std::unordered_set<std::string> encounters;  // Encounter ids (= stay_id)
   VersionIndex versions;                       // by "Type/id"
+  // Codes whose name (a coding's display) this reader has already put in a batch: a code's first
+  // name is kept, so later events of the code do not copy theirs.
+  std::unordered_set<std::string> named_codes;
   // Bundle-local: fullUrl -> "Type/id" of the entries mapped so far. Cleared per bundle.
   std::unordered_map<std::string, std::string> full_urls;
 };
@@ -50,6 +53,7 @@ struct PendingEvent {
   std::optional<double> numeric;
   std::optional<std::string> text;
   std::string stay_id;  // empty: no stay
+  std::string display;  // the code's name, when the reader has not given it one yet (named_codes)
 };
 
 struct Mapped {

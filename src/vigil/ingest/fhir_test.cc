@@ -120,6 +120,52 @@ TEST(FhirTest, BulkFilesArePatientsFirstAndGzipIsRead) {
             (Rows{{"3"}}));
 }
 
+// A code keeps the display of the coding vigil chose, the first one given (in this run or an
+// earlier one), cut to 200 bytes at a character boundary; a code first seen without one gets a
+// later one.
+TEST(FhirTest, CodesKeepTheFirstDisplayOfTheirChosenCoding) {
+  Fixture f;
+  const auto condition = [](std::string_view id, std::string_view codings) {
+    return std::string(R"({"resourceType":"Condition","id":")") + std::string(id) +
+           R"(","code":{"coding":[)" + std::string(codings) +
+           R"(]},"subject":{"reference":"Patient/p1"},"recordedDate":"2020-01-02"})"
+           "\n";
+  };
+  const std::string icd = R"({"system":"http://hl7.org/fhir/sid/icd-10","code":"A41.9",)"
+                          R"("display":"Sepsis, unspecified organism"})";
+  const std::string snomed =
+      R"j({"system":"http://snomed.info/sct","code":"91302008","display":"Sepsis (disorder)"})j";
+  // 199 ASCII bytes, then a 2-byte character across the 200-byte limit.
+  const std::string long_name = std::string(199, 'x') + "\xc3\xa9 and more";
+  f.dir.Write("a/Patient.ndjson", std::string(kPatient) + "\n");
+  f.dir.Write("a/Condition.ndjson",
+              condition("c1", icd + "," + snomed) +
+                  condition("c2", R"({"system":"http://hl7.org/fhir/sid/icd-10","code":"A41.9",)"
+                                  R"("display":"Another name"})") +
+                  condition("c3", R"({"system":"http://snomed.info/sct","code":"1"})") +
+                  condition("c4", R"({"system":"http://snomed.info/sct","code":"2","display":")" +
+                                      long_name + "\"}"));
+  f.Ingest({"a"});
+  const auto names = [&] {
+    return f.Query(
+        "SELECT code, coalesce(display, '-'), octet_length(encode(coalesce(display, "
+        "''))) FROM codes WHERE code NOT LIKE 'VIGIL/%' ORDER BY code");
+  };
+  EXPECT_EQ(names(), (Rows{{"ICD10/A41.9", "Sepsis, unspecified organism", "28"},
+                           {"SNOMED/1", "-", "0"},
+                           {"SNOMED/2", std::string(199, 'x'), "199"}}));
+  // A later run: a new name for a named code is not taken; the unnamed code gets its first.
+  f.dir.Write("b/Condition.ndjson",
+              condition("c5", R"({"system":"http://hl7.org/fhir/sid/icd-10","code":"A41.9",)"
+                              R"("display":"Renamed"})") +
+                  condition("c6", R"({"system":"http://snomed.info/sct","code":"1",)"
+                                  R"("display":"Named at last"})"));
+  f.Ingest({"b"});
+  EXPECT_EQ(names(), (Rows{{"ICD10/A41.9", "Sepsis, unspecified organism", "28"},
+                           {"SNOMED/1", "Named at last", "13"},
+                           {"SNOMED/2", std::string(199, 'x'), "199"}}));
+}
+
 // One bad record of each kind (issue 3: a test per reject kind): its reason, its location and raw
 // text; the good records around it still load.
 struct RejectCase {

@@ -122,6 +122,38 @@ TEST(IngestCliTest, StatsJsonAndTimelineShowWhatWasStored) {
   EXPECT_NE(text.output.find("LOINC/8867-4             (/min)       Heart rate\n"),
             std::string::npos)
       << text.output;
+  ASSERT_TRUE(j["events_by_code"].is_array());
+  ASSERT_FALSE(j["events_by_code"].empty());
+  const auto& top = j["events_by_code"][0];
+  EXPECT_EQ(top.value("code", ""), "LOINC/8867-4");
+  EXPECT_EQ(top.value("count", 0), 2);
+  EXPECT_EQ(top.value("name", ""), "Heart rate");
+}
+
+// A FHIR code vigil has no name for is shown with the display its coding gave.
+TEST(IngestCliTest, FhirCodesAreShownWithTheDisplayTheirCodingGave) {
+  testing::TempDir dir;
+  dir.Write("in/Patient.ndjson", R"({"resourceType":"Patient","id":"p1"})"
+                                 "\n");
+  dir.Write("in/Condition.ndjson",
+            R"({"resourceType":"Condition","id":"c1","code":{"coding":[{"system":)"
+            R"("http://snomed.info/sct","code":"44054006","display":"Diabetes mellitus type 2"}]},)"
+            R"("subject":{"reference":"Patient/p1"},"onsetDateTime":"2020-01-02"})"
+            "\n");
+  const std::string store = (dir.path() / "s.duckdb").string();
+  ASSERT_EQ(Vigil(dir, fmt::format("ingest --store '{}' --format fhir '{}'", store,
+                                   (dir.path() / "in").string()))
+                .status,
+            0);
+  Outcome timeline = Vigil(dir, fmt::format("timeline --store '{}' p1", store));
+  ASSERT_EQ(timeline.status, 0) << timeline.output;
+  EXPECT_NE(timeline.output.find("SNOMED/44054006 Diabetes mellitus type 2"), std::string::npos)
+      << timeline.output;
+  Outcome text = Vigil(dir, fmt::format("stats --store '{}'", store));
+  ASSERT_EQ(text.status, 0) << text.output;
+  EXPECT_NE(text.output.find("SNOMED/44054006                       Diabetes mellitus type 2\n"),
+            std::string::npos)
+      << text.output;
 }
 
 TEST(IngestCliTest, UsageErrors) {

@@ -90,8 +90,13 @@ uint32_t EventColumns::InternCode(std::string_view code, std::string_view unit) 
       [](const CodeUnit& c) { return CodeKey(c.code, c.unit); },
       [&] { return CodeKey(code, unit); },
       [&] {
-        return CodeUnit{std::string(code), std::string(unit)};
+        return CodeUnit{std::string(code), std::string(unit), {}};
       });
+}
+
+void EventColumns::NameCode(uint32_t code, std::string_view display) {
+  std::string& name = codes_[code].display;
+  if (name.empty()) name = display;
 }
 
 void EventColumns::Push(uint32_t subject, base::Instant time, uint32_t code, double value,

@@ -33,6 +33,9 @@ class EventColumns {
   uint32_t InternStay(std::string_view stay_id);  // kNone for an empty id
   uint32_t InternCode(std::string_view code, std::string_view unit);
   uint32_t InternSource(std::string_view source);  // kNone for an empty source
+  // Gives an interned code the name its source gave it (a FHIR coding's display), unless it has one
+  // already: the store keeps the first name it is given for a code.
+  void NameCode(uint32_t code, std::string_view display);
   // A source the caller knows is not in the dictionary yet (FHIR: one per resource, a part never
   // holding a resource twice): appended without a lookup. kNone for an empty source.
   uint32_t AddNewSource(std::string_view source);
@@ -72,6 +75,7 @@ class EventColumns {
   struct CodeUnit {
     std::string code;
     std::string unit;
+    std::string display;  // empty: the source gave no name (NameCode)
   };
   // Dictionaries and columns, for the store's writer.
   const std::vector<std::string>& subjects() const { return subjects_; }

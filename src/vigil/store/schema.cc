@@ -212,6 +212,14 @@ DROP TABLE sources;
 ALTER TABLE sources_4 RENAME TO sources;
 )sql";
 
-const std::vector<std::string_view> kMigrations = {kMigrationTo2, kMigrationTo3, kMigrationTo4};
+// Version 5: a code's name as the data gave it (a FHIR coding's `display`), for people reading the
+// store, `vigil timeline` and `vigil stats`, and the model report's feature names. NULL where the
+// source names none (PhysioNet) and for stores written before it.
+constexpr std::string_view kMigrationTo5 = R"sql(
+ALTER TABLE codes ADD COLUMN display VARCHAR;
+)sql";
+
+const std::vector<std::string_view> kMigrations = {kMigrationTo2, kMigrationTo3, kMigrationTo4,
+                                                   kMigrationTo5};
 
 }  // namespace vigil::store

@@ -26,6 +26,7 @@ using base::Status;
 // source is found by its text in SQL.
 struct KeyMaps {
   std::unordered_map<std::string, int32_t> subjects, stays, codes;  // codes: code \x1f unit
+  std::unordered_set<std::string> named_codes;  // codes with a display in some row of `codes`
   int32_t next_subject = 1, next_stay = 1, next_code = 1, next_source = 1;
 };
 
@@ -33,7 +34,7 @@ struct KeyMaps {
 // copying the maps for every batch. Keys at or above the first_* values are new in this batch.
 struct KeyUndo {
   int32_t first_subject, first_stay, first_code, first_source;
-  std::vector<std::string> subjects, stays, codes;
+  std::vector<std::string> subjects, stays, codes, named_codes;
 
   explicit KeyUndo(const KeyMaps& k)
       : first_subject(k.next_subject),
@@ -45,6 +46,7 @@ struct KeyUndo {
     for (const auto& s : subjects) k.subjects.erase(s);
     for (const auto& s : stays) k.stays.erase(s);
     for (const auto& s : codes) k.codes.erase(s);
+    for (const auto& s : named_codes) k.named_codes.erase(s);
     k.next_subject = first_subject;
     k.next_stay = first_stay;
     k.next_code = first_code;
@@ -159,6 +161,8 @@ struct BatchKeys {
   // How to write each row of batch.subjects / batch.stays (RowWrite).
   std::vector<uint8_t> subject_rows, stay_rows;
   std::vector<std::pair<int32_t, EventColumns::CodeUnit>> new_codes;
+  // Names for codes stored without one: (code, display), set where the display is NULL.
+  std::vector<std::pair<std::string_view, std::string_view>> code_names;
   // New rows of `sources`: the events' sources, and the batch's record versions, each joined to
   // its source's row (or a row of its own for a record without events).
   struct NewSource {
@@ -272,10 +276,19 @@ Result<BatchKeys> ResolveKeys(const Batch& batch, KeyMaps& keys, KeyUndo& undo) 
     VIGIL_RETURN_IF_ERROR(KnownKeys(keys.stays, ev.stays(), "stay", k.stay));
     for (const auto& c : ev.codes()) {
       auto [cached, first] = batch_codes.try_emplace({c.code, c.unit}, 0);
+      bool appended_with_name = false;
       if (first) {
         cached->second = Assign(keys.codes, keys.next_code, EventColumns::CodeKey(c.code, c.unit),
                                 is_new, undo.codes);
         if (is_new) out.new_codes.emplace_back(cached->second, c);
+        appended_with_name = is_new && !c.display.empty();
+      }
+      // A code's first name: a new row carries it; a row stored without one is given it (once per
+      // code and store, so later batches cost a set lookup for the few codes that carry a name).
+      if (!c.display.empty() && !keys.named_codes.contains(c.code)) {
+        keys.named_codes.insert(c.code);
+        undo.named_codes.push_back(c.code);
+        if (!appended_with_name) out.code_names.emplace_back(c.code, c.display);
       }
       k.code.push_back(cached->second);
     }
@@ -421,16 +434,30 @@ Status WriteDictionaries(duck::Connection& conn, const BatchKeys& bk) {
   if (!bk.new_codes.empty()) {
     VIGIL_ASSIGN_OR_RETURN(auto app, conn.CreateAppender("codes"));
     VIGIL_RETURN_IF_ERROR(AppendAll(
-        app, {kInteger, kVarchar, kVarchar}, bk.new_codes,
+        app, {kInteger, kVarchar, kVarchar, kVarchar}, bk.new_codes,
         [](duck::AppendChunk& c, size_t r, const std::pair<int32_t, EventColumns::CodeUnit>& code) {
           c.SetInt32(0, r, code.first);
           c.SetString(1, r, code.second.code);
-          if (code.second.unit.empty()) {
-            c.SetNull(2, r);
-          } else {
-            c.SetString(2, r, code.second.unit);
-          }
+          const auto optional = [&](size_t col, const std::string& v) {
+            if (v.empty()) {
+              c.SetNull(col, r);
+            } else {
+              c.SetString(col, r, v);
+            }
+          };
+          optional(2, code.second.unit);
+          optional(3, code.second.display);
         }));
+  }
+  if (!bk.code_names.empty()) {
+    VIGIL_ASSIGN_OR_RETURN(
+        auto name,
+        conn.Prepare("UPDATE codes SET display = $1 WHERE code = $2 AND display IS NULL"));
+    for (const auto& [code, display] : bk.code_names) {
+      VIGIL_RETURN_IF_ERROR(name.BindString(1, display));
+      VIGIL_RETURN_IF_ERROR(name.BindString(2, code));
+      VIGIL_RETURN_IF_ERROR(name.Execute().status());
+    }
   }
   if (!bk.new_sources.empty()) {
     VIGIL_ASSIGN_OR_RETURN(auto app, conn.CreateAppender("sources"));
@@ -601,6 +628,13 @@ Result<KeyMaps> LoadKeys(duck::Connection& conn) {
         s.map->emplace(std::string(chunk->GetString(1, i)), key);
         *s.next = std::max(*s.next, key + 1);
       }
+    }
+  }
+  VIGIL_ASSIGN_OR_RETURN(auto named,
+                         conn.Query("SELECT DISTINCT code FROM codes WHERE display IS NOT NULL"));
+  while (auto chunk = named.Next()) {
+    for (size_t i = 0; i < chunk->size(); ++i) {
+      keys.named_codes.emplace(chunk->GetString(0, i));
     }
   }
   VIGIL_ASSIGN_OR_RETURN(auto r,
@@ -1037,13 +1071,14 @@ Result<Stats> Store::GetStats() {
   stats.stays = duck::AsInt(t[1]).value_or(0);
   stats.events = duck::AsInt(t[2]).value_or(0);
   stats.rejects = duck::AsInt(t[3]).value_or(0);
-  VIGIL_ASSIGN_OR_RETURN(auto codes,
-                         conn.Query("SELECT c.code, coalesce(c.unit, ''), e.n FROM (SELECT "
-                                    "code_key, count(*) AS n FROM event_rows GROUP BY code_key) e "
-                                    "JOIN codes c USING (code_key) ORDER BY 3 DESC, 1, 2"));
+  VIGIL_ASSIGN_OR_RETURN(
+      auto codes, conn.Query("SELECT c.code, coalesce(c.unit, ''), e.n, coalesce((SELECT "
+                             "min(d.display) FROM codes d WHERE d.code = c.code), '') FROM "
+                             "(SELECT code_key, count(*) AS n FROM event_rows GROUP BY "
+                             "code_key) e JOIN codes c USING (code_key) ORDER BY 3 DESC, 1, 2"));
   for (auto& row : codes.Rows()) {
-    stats.events_by_code.push_back(
-        {duck::AsString(row[0]), duck::AsString(row[1]), duck::AsInt(row[2]).value_or(0)});
+    stats.events_by_code.push_back({duck::AsString(row[0]), duck::AsString(row[1]),
+                                    duck::AsInt(row[2]).value_or(0), duck::AsString(row[3])});
   }
   VIGIL_ASSIGN_OR_RETURN(auto reasons, conn.Query("SELECT reason, count(*) FROM rejects GROUP BY "
                                                   "reason ORDER BY 2 DESC, 1"));
@@ -1059,6 +1094,18 @@ Result<Stats> Store::GetStats() {
     stats.runs.push_back(std::move(run));
   }
   return stats;
+}
+
+Result<std::map<std::string, std::string, std::less<>>> Store::CodeDisplays() {
+  VIGIL_ASSIGN_OR_RETURN(auto r, impl_->conn->Query("SELECT code, min(display) FROM codes WHERE "
+                                                    "display IS NOT NULL GROUP BY code"));
+  std::map<std::string, std::string, std::less<>> names;
+  while (auto chunk = r.Next()) {
+    for (size_t i = 0; i < chunk->size(); ++i) {
+      names.emplace(chunk->GetString(0, i), chunk->GetString(1, i));
+    }
+  }
+  return names;
 }
 
 Result<Timeline> Store::GetTimeline(std::string_view subject_id) {

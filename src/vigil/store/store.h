@@ -16,6 +16,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -36,7 +37,7 @@ class Connection;
 
 // The schema version this vigil writes. Older stores are migrated on open for writing; newer ones
 // are refused.
-inline constexpr int kSchemaVersion = 4;
+inline constexpr int kSchemaVersion = 5;
 
 // Everything one transaction writes: the output of one or more whole input files.
 //
@@ -89,6 +90,7 @@ struct CodeCount {
   std::string code;
   std::string unit;
   int64_t count = 0;
+  std::string display;  // the name the data gave the code; empty when none (CodeDisplays)
 };
 
 struct ReasonCount {
@@ -174,6 +176,9 @@ class Store {
   base::Result<Stats> GetStats();
   base::Result<RunSummary> GetRun(int64_t run_id);
   base::Result<Timeline> GetTimeline(std::string_view subject_id);
+  // The names the data gave its codes (`codes.display`: a FHIR coding's display), by code; a code
+  // without one is absent. terminology::CodeNames puts vigil's own short names first.
+  base::Result<std::map<std::string, std::string, std::less<>>> CodeDisplays();
   base::Result<std::vector<Reject>> GetRejects(std::optional<int64_t> run_id);
 
   // Runs `sql` (read-only use: exports, checks in tests and evaluations) and returns rows as text

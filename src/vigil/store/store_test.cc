@@ -522,7 +522,7 @@ TEST(StoreTest, MigratesRecordVersionsIntoSources) {
                     "('Encounter/e', NULL, NULL, 'abc')"));
   auto store = Store::Open(path, Store::Mode::kReadWrite);
   ASSERT_TRUE(store.ok()) << store.status().ToString();
-  EXPECT_EQ((*store)->schema_version(), 4);
+  EXPECT_EQ((*store)->schema_version(), kSchemaVersion);
   auto rows = (*store)->QueryText(
       "SELECT source_key, source, coalesce(version_id, '-'), coalesce(last_updated::VARCHAR, '-'), "
       "coalesce(content_hash, '-') FROM sources ORDER BY source_key");
@@ -553,6 +553,79 @@ TEST(StoreTest, MigratesRecordVersionsIntoSources) {
   auto key = (*store)->QueryText("SELECT source_key FROM sources WHERE source = 'Patient/q'");
   ASSERT_TRUE(key.ok());
   EXPECT_EQ((*key)[0][0], "10");
+}
+
+// Version 5: codes get the name the data gave them. A code stored before (a migrated store) or
+// first written without a name gets the first name a later batch gives it; a name given once is
+// kept; a failed batch's names are not remembered as stored.
+TEST(StoreTest, CodesKeepTheFirstNameTheDataGaveThem) {
+  testing::TempDir dir;
+  auto path = dir.path() / "v4.duckdb";
+  ASSERT_TRUE(WriteOldStore(path, 4,
+                            "INSERT INTO subjects VALUES (1, 's1', 'test', NULL, NULL, NULL, "
+                            "NULL); INSERT INTO codes VALUES (1, 'SNOMED/1', NULL), "
+                            "(2, 'SNOMED/2', NULL)"));
+  auto store = Store::Open(path, Store::Mode::kReadWrite);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  ASSERT_EQ((*store)->schema_version(), kSchemaVersion);
+  auto names = (*store)->CodeDisplays();
+  ASSERT_TRUE(names.ok());
+  EXPECT_TRUE(names->empty());
+  auto run = (*store)->StartRun("test", "", 1);
+  ASSERT_TRUE(run.ok());
+  const auto batch = [](std::vector<std::pair<std::string, std::string>> codes, bool stray) {
+    Batch b;
+    EventColumns& ev = b.events;
+    const uint32_t subject = ev.InternSubject("s1");
+    for (const auto& [code, name] : codes) {
+      const uint32_t c = ev.InternCode(code, "");
+      if (!name.empty()) ev.NameCode(c, name);
+      ev.AddPresence(subject, MakeInstant(2000, 1, 1), c, EventColumns::kNone, EventColumns::kNone);
+    }
+    if (stray) {  // a second part whose event names an unknown subject, read after the codes
+      EventColumns& part = b.event_parts.emplace_back();
+      part.AddPresence(part.InternSubject("ghost"), MakeInstant(2000, 1, 1),
+                       part.InternCode("SNOMED/9", ""), EventColumns::kNone, EventColumns::kNone);
+    }
+    return b;
+  };
+  // Refused (an unknown subject, after the names were read): nothing it named counts as named.
+  EXPECT_FALSE((*store)->WriteBatch(*run, batch({{"SNOMED/1", "Failed name"}}, true)).ok());
+  // SNOMED/1 (stored, unnamed) is named; SNOMED/3 is new and named; SNOMED/4 is new, unnamed.
+  ASSERT_TRUE(
+      (*store)
+          ->WriteBatch(
+              *run, batch({{"SNOMED/1", "First"}, {"SNOMED/3", "Third"}, {"SNOMED/4", ""}}, false))
+          .ok());
+  // A second name is not taken; SNOMED/4, stored without one in the last batch, gets its first.
+  ASSERT_TRUE((*store)
+                  ->WriteBatch(*run, batch({{"SNOMED/1", "Second"}, {"SNOMED/4", "Fourth"}}, false))
+                  .ok());
+  names = (*store)->CodeDisplays();
+  ASSERT_TRUE(names.ok());
+  EXPECT_EQ(*names, (std::map<std::string, std::string, std::less<>>{
+                        {"SNOMED/1", "First"}, {"SNOMED/3", "Third"}, {"SNOMED/4", "Fourth"}}));
+  auto stats = (*store)->GetStats();
+  ASSERT_TRUE(stats.ok());
+  std::map<std::string, std::string> by_code;
+  for (const CodeCount& c : stats->events_by_code) by_code[c.code] = c.display;
+  EXPECT_EQ(by_code, (std::map<std::string, std::string>{
+                         {"SNOMED/1", "First"}, {"SNOMED/3", "Third"}, {"SNOMED/4", "Fourth"}}));
+  // Reopened, the store knows which codes are named and keeps their first names.
+  store->reset();
+  store = Store::Open(path, Store::Mode::kReadWrite);
+  ASSERT_TRUE(store.ok());
+  run = (*store)->StartRun("test", "", 1);
+  ASSERT_TRUE(run.ok());
+  ASSERT_TRUE(
+      (*store)->WriteBatch(*run, batch({{"SNOMED/3", "Other"}, {"SNOMED/2", "Two"}}, false)).ok());
+  auto rows =
+      (*store)->QueryText("SELECT code, coalesce(display, '-') FROM codes ORDER BY code_key");
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ(*rows, (std::vector<std::vector<std::string>>{{"SNOMED/1", "First"},
+                                                          {"SNOMED/2", "Two"},
+                                                          {"SNOMED/3", "Third"},
+                                                          {"SNOMED/4", "Fourth"}}));
 }
 
 // A record's version is kept in the sources row of its events; a record without events gets a row

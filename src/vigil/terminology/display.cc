@@ -84,6 +84,12 @@ std::string_view CodeDisplay(std::string_view code) {
   return it != kDisplays.end() && it->first == code ? it->second : std::string_view();
 }
 
+std::string_view CodeNames::Display(std::string_view code) const {
+  if (const std::string_view own = CodeDisplay(code); !own.empty()) return own;
+  const auto it = from_data_.find(code);
+  return it == from_data_.end() ? std::string_view() : std::string_view(it->second);
+}
+
 namespace internal {
 bool DisplayTableIsSorted() {
   return std::is_sorted(kDisplays.begin(), kDisplays.end(),

@@ -17,6 +17,17 @@ TEST(CodeDisplayTest, NamesKnownCodesAndNothingElse) {
   EXPECT_EQ(CodeDisplay(""), "");
 }
 
+// vigil's own names come first; the data's names fill in the codes vigil does not name.
+TEST(CodeNamesTest, OwnNamesFirstThenTheData) {
+  const CodeNames names({{"LOINC/9279-1", "Resp rate (from the data)"},
+                         {"SNOMED/44054006", "Diabetes mellitus type 2"}});
+  EXPECT_EQ(names.Display("LOINC/9279-1"), "Respiratory rate");
+  EXPECT_EQ(names.Display("SNOMED/44054006"), "Diabetes mellitus type 2");
+  EXPECT_EQ(names.Display("SNOMED/1"), "");
+  EXPECT_EQ(CodeNames().Display("LOINC/9279-1"), "Respiratory rate");
+  EXPECT_EQ(CodeNames().Display("SNOMED/44054006"), "");
+}
+
 // Every PhysioNet variable has a name.
 TEST(CodeDisplayTest, CoversEveryPhysioNetVariable) {
   for (const auto& table : {PhysioNet2012Parameters(), PhysioNet2019Columns()}) {

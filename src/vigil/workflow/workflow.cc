@@ -28,6 +28,7 @@
 #include "vigil/model/xgboost.h"
 #include "vigil/store/scan.h"
 #include "vigil/task/split.h"
+#include "vigil/terminology/display.h"
 
 namespace vigil::workflow {
 namespace {
@@ -178,6 +179,7 @@ struct StoreContext {
   std::unordered_map<std::string, store::Stay> stays;
   // stay_id -> name -> value
   std::unordered_map<std::string, std::map<std::string, double>> reference_scores;
+  terminology::CodeNames code_names;  // for the report's feature names
 };
 
 Result<StoreContext> ReadContext(store::Store& store) {
@@ -194,6 +196,8 @@ Result<StoreContext> ReadContext(store::Store& store) {
     const double v = std::strtod(r[2].c_str(), &end);
     if (end != r[2].c_str()) c.reference_scores[r[0]][r[1]] = v;
   }
+  VIGIL_ASSIGN_OR_RETURN(auto names, store.CodeDisplays());
+  c.code_names = terminology::CodeNames(std::move(names));
   return c;
 }
 
@@ -327,13 +331,14 @@ FeatureMatrix SampleRows(const FeatureMatrix& m, size_t limit) {
   return SelectRows(m, keep);
 }
 
-Result<report::ShapSummary> ShapOf(const model::TrainedModel& model, const FeatureMatrix& m) {
+Result<report::ShapSummary> ShapOf(const model::TrainedModel& model, const FeatureMatrix& m,
+                                   const terminology::CodeNames& code_names) {
   const FeatureMatrix sample = SampleRows(m, 4000);
   VIGIL_ASSIGN_OR_RETURN(explain::Contributions c, explain::Explain(model, sample));
   report::ShapInput in;
   in.names = c.names;
   for (const std::string& name : c.names)
-    in.display_names.push_back(features::FeatureDisplayName(name));
+    in.display_names.push_back(features::FeatureDisplayName(name, code_names));
   in.contributions.reserve(c.rows * c.names.size());
   in.values.reserve(c.rows * c.names.size());
   for (size_t r = 0; r < c.rows; ++r) {
@@ -691,7 +696,8 @@ Result<EvaluateResult> EvaluateModel(const model::StoredModel& stored, store::St
                                       request.seed, request.threads));
   if (request.shap) {
     Say(request.progress, "explain: SHAP summary");
-    if (auto shap = ShapOf(stored.model, m); shap.ok()) result.shap = std::move(*shap);
+    if (auto shap = ShapOf(stored.model, m, context.code_names); shap.ok())
+      result.shap = std::move(*shap);
   }
   result.seconds_evaluate = Seconds(start);
   result.card = CardFor(stored, spec, x.cohort, store, result.rows);
