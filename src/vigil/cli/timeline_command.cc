@@ -25,7 +25,7 @@ std::string Opt(const std::optional<std::string>& v) { return v ? *v : "-"; }
 std::string Opt(const std::optional<base::Instant>& v) { return v ? base::FormatIso8601(*v) : "-"; }
 
 // "  age 64  weight 80 kg  unit MICU": the stay's known details only (empty when none is known).
-std::string StayDetails(const store::Stay& y) {
+std::string StayDetails(const store::Stay& y, const terminology::CodeNames& names) {
   std::string out;
   auto add = [&out](std::string_view name, const std::string& value) {
     out += fmt::format("  {} {}", name, value);
@@ -35,7 +35,10 @@ std::string StayDetails(const store::Stay& y) {
   if (y.height_cm) add("height", fmt::format("{:g} cm", *y.height_cm));
   if (y.weight_kg) add("weight", fmt::format("{:g} kg", *y.weight_kg));
   if (y.unit) add("unit", *y.unit);
-  if (y.type) add("type", *y.type);
+  if (y.type) {
+    const std::string_view name = names.Display(*y.type);
+    add("type", name.empty() ? *y.type : fmt::format("{} {}", *y.type, name));
+  }
   if (y.disposition) add("disposition", *y.disposition);
   if (y.location) add("location", *y.location);
   return out;
@@ -65,7 +68,7 @@ void Print(const store::Timeline& tl, const terminology::CodeNames& names) {
   for (const store::Stay& y : tl.stays) {
     std::printf("\nstay %s  %s  %s -> %s\n", y.stay_id.c_str(), y.kind.c_str(),
                 Opt(y.start).c_str(), Opt(y.end).c_str());
-    const std::string details = StayDetails(y);
+    const std::string details = StayDetails(y, names);
     if (!details.empty()) std::printf("%s\n", details.c_str());
     for (const auto& r : tl.reference_scores) {
       if (r.stay_id == y.stay_id)

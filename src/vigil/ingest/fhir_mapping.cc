@@ -160,6 +160,17 @@ std::optional<Mapped> ResolveSubject(const Fields& f, const EntryInfo& entry,
   return std::nullopt;
 }
 
+// The longest code name kept, in bytes: a name is a short label, and a display of megabytes would
+// otherwise be stored and printed as one.
+constexpr size_t kMaxDisplay = 200;
+
+// The name to store with an event of `code`: the concept's display, when the reader has not named
+// the code yet (cut to kMaxDisplay bytes, at a UTF-8 character boundary).
+std::string NameFor(const Concept& c, const std::string& code, const Context& context) {
+  if (c.display.empty() || context.named_codes.contains(code)) return {};
+  return std::string(base::Utf8Prefix(c.display, kMaxDisplay));
+}
+
 std::optional<Mapped> MapPatient(const Fields& f, Mapped& m) {
   store::Subject s;
   s.subject_id = std::string(f.id);
@@ -214,6 +225,7 @@ std::optional<Mapped> MapEncounter(const Fields& f, const EntryInfo& entry, cons
   s.end = end;
   if (f.encounter_type.has_coding || !f.encounter_type.text.empty()) {
     s.type = ConceptName(f.encounter_type);
+    if (f.encounter_type.known()) m.stay_type_display = NameFor(f.encounter_type, *s.type, context);
   }
   if (!f.service_type.Text().empty()) s.unit = std::string(f.service_type.Text());
   if (f.disposition.has_coding || !f.disposition.text.empty()) {
@@ -232,17 +244,6 @@ std::optional<Mapped> MapEncounter(const Fields& f, const EntryInfo& entry, cons
   }
   m.stay = std::move(s);
   return std::nullopt;
-}
-
-// The longest code name kept, in bytes: a name is a short label, and a display of megabytes would
-// otherwise be stored and printed as one.
-constexpr size_t kMaxDisplay = 200;
-
-// The name to store with an event of `code`: the concept's display, when the reader has not named
-// the code yet (cut to kMaxDisplay bytes, at a UTF-8 character boundary).
-std::string NameFor(const Concept& c, const std::string& code, const Context& context) {
-  if (c.display.empty() || context.named_codes.contains(code)) return {};
-  return std::string(base::Utf8Prefix(c.display, kMaxDisplay));
 }
 
 // One Observation value (or component) as an event; a rejection when its unit cannot be converted.
@@ -422,11 +423,15 @@ void CommitResource(Mapped& m, std::string_view full_url, Context& context, stor
     context.patients.insert(m.subject->subject_id);
     batch.subjects.push_back(std::move(*m.subject));
   }
+  store::EventColumns& ev = batch.events;
   if (m.stay) {
     context.encounters.insert(m.stay->stay_id);
+    if (!m.stay_type_display.empty()) {  // a code without events of its own, for its name
+      ev.NameCode(ev.InternCode(*m.stay->type, ""), m.stay_type_display);
+      context.named_codes.insert(*m.stay->type);
+    }
     batch.stays.push_back(std::move(*m.stay));
   }
-  store::EventColumns& ev = batch.events;
   if (!m.events.empty()) {
     const uint32_t subject = ev.InternSubject(m.subject_id);
     // The version rules keep a resource out of a part that already holds it (a newer version

@@ -64,6 +64,7 @@ struct Mapped {
   std::optional<store::Subject> subject;
   std::optional<store::Stay> stay;
   std::vector<PendingEvent> events;
+  std::string stay_type_display;  // the name of stay->type's code, as PendingEvent::display
   store::RecordVersion version;
   bool replaces = false;              // a newer version of a stored resource
   bool replaces_run_version = false;  // ... whose older version came earlier in this run

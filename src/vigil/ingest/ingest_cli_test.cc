@@ -135,6 +135,11 @@ TEST(IngestCliTest, FhirCodesAreShownWithTheDisplayTheirCodingGave) {
   testing::TempDir dir;
   dir.Write("in/Patient.ndjson", R"({"resourceType":"Patient","id":"p1"})"
                                  "\n");
+  dir.Write("in/Encounter.ndjson",
+            R"({"resourceType":"Encounter","id":"e1","class":{"code":"AMB"},"type":[{"coding":[)"
+            R"({"system":"http://snomed.info/sct","code":"185349003","display":"Check up"}]}],)"
+            R"("subject":{"reference":"Patient/p1"},"period":{"start":"2020-01-02"}})"
+            "\n");
   dir.Write("in/Condition.ndjson",
             R"({"resourceType":"Condition","id":"c1","code":{"coding":[{"system":)"
             R"("http://snomed.info/sct","code":"44054006","display":"Diabetes mellitus type 2"}]},)"
@@ -148,6 +153,8 @@ TEST(IngestCliTest, FhirCodesAreShownWithTheDisplayTheirCodingGave) {
   Outcome timeline = Vigil(dir, fmt::format("timeline --store '{}' p1", store));
   ASSERT_EQ(timeline.status, 0) << timeline.output;
   EXPECT_NE(timeline.output.find("SNOMED/44054006 Diabetes mellitus type 2"), std::string::npos)
+      << timeline.output;
+  EXPECT_NE(timeline.output.find("  type SNOMED/185349003 Check up\n"), std::string::npos)
       << timeline.output;
   Outcome text = Vigil(dir, fmt::format("stats --store '{}'", store));
   ASSERT_EQ(text.status, 0) << text.output;

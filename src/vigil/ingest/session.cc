@@ -167,9 +167,11 @@ void IngestSession::Merge(store::Batch& b) {
   // Each file's (or streamed part's) columns join the group as they are: appending them to one
   // buffer re-interned every dictionary entry (for FHIR, one source per resource) and copied every
   // column, 9 % of a FHIR bulk export's ingest time.
-  if (!b.events.empty()) pending_.event_parts.push_back(std::move(b.events));
+  // Columns without events still count when they name codes (a FHIR Encounter's type).
+  const auto keep = [](const store::EventColumns& c) { return !c.empty() || !c.codes().empty(); };
+  if (keep(b.events)) pending_.event_parts.push_back(std::move(b.events));
   for (store::EventColumns& part : b.event_parts) {
-    if (!part.empty()) pending_.event_parts.push_back(std::move(part));
+    if (keep(part)) pending_.event_parts.push_back(std::move(part));
   }
   pending_.replace_sources.insert(pending_.replace_sources.end(),
                                   std::make_move_iterator(b.replace_sources.begin()),
