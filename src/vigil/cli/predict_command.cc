@@ -60,7 +60,7 @@ void AddPredictCommand(CLI::App& app, const GlobalOptions& global, int& exit_cod
                 "[{feature, value, contribution}], on the log-odds scale)");
   sub->add_option("--explain-top", flags->explain, "How many contributions --explain lists")
       ->capture_default_str()
-      ->check(CLI::Range(1, 100));
+      ->check(Between(1, 100));
   AddThreadsOption(*sub, flags->threads);
   sub->callback([flags, &global, &exit_code] { exit_code = Run(*flags, global); });
 }

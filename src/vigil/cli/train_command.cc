@@ -158,12 +158,12 @@ void AddTrainCommand(CLI::App& app, const GlobalOptions& global, int& exit_code)
       ->capture_default_str();
   sub->add_option("--folds", flags->folds, "Cross-validation folds (by patient)")
       ->capture_default_str()
-      ->check(CLI::Range(2, 20));
+      ->check(Between(2, 20));
   sub->add_option("--bags", flags->bags,
                   "XGBoost: refit the final model this many times with consecutive seeds and "
                   "average them into one booster (lower variance; costs that many final fits)")
       ->capture_default_str()
-      ->check(CLI::Range(1, 100));
+      ->check(Between(1, 100));
   sub->add_option("--test-fold", flags->test_fold,
                   "K/N: test on part K of N of the task's stratified split instead of its "
                   "test_fraction (outer cross-validation: run K = 1..N, evals/cross_validate.sh)");
