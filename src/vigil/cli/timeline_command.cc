@@ -6,6 +6,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "vigil/base/text.h"
 #include "vigil/base/time.h"
@@ -19,7 +20,31 @@ namespace {
 struct TimelineFlags {
   std::string store = "vigil.duckdb";
   std::string subject_id;
+  std::string stay_id;             // empty: every stay
+  std::vector<std::string> codes;  // empty: every code
 };
+
+// Whether `code` is one of `wanted`: equal to one, or in a vocabulary given as "SNOMED/".
+bool CodeWanted(std::string_view code, const std::vector<std::string>& wanted) {
+  for (const std::string& w : wanted) {
+    if (code == w || (w.ends_with('/') && code.starts_with(w))) return true;
+  }
+  return false;
+}
+
+// Keeps the stay and the codes asked for. False when the subject has no such stay.
+bool Filter(const TimelineFlags& flags, store::Timeline& tl) {
+  if (!flags.stay_id.empty()) {
+    std::erase_if(tl.stays, [&](const store::Stay& y) { return y.stay_id != flags.stay_id; });
+    if (tl.stays.empty()) return false;
+    std::erase_if(tl.events, [&](const store::Event& e) { return e.stay_id != flags.stay_id; });
+  }
+  if (!flags.codes.empty()) {
+    std::erase_if(tl.events,
+                  [&](const store::Event& e) { return !CodeWanted(e.code, flags.codes); });
+  }
+  return true;
+}
 
 std::string Opt(const std::optional<std::string>& v) { return v ? *v : "-"; }
 std::string Opt(const std::optional<base::Instant>& v) { return v ? base::FormatIso8601(*v) : "-"; }
@@ -110,9 +135,18 @@ int Run(const TimelineFlags& flags) {
   if (!tl->subject) {
     return ReportError(base::NotFoundError("no such subject in the store"));
   }
+  const size_t all_events = tl->events.size();
+  if (!Filter(flags, *tl)) {
+    return ReportError(base::NotFoundError("the subject has no stay with that identifier"));
+  }
   auto names = (*store)->CodeDisplays();
   if (!names.ok()) return ReportError(names.status());
   Print(*tl, terminology::CodeNames(std::move(*names)));
+  if (!flags.stay_id.empty() || !flags.codes.empty()) {
+    std::printf("\n%s of the subject's %s events shown\n",
+                base::WithThousands(static_cast<int64_t>(tl->events.size())).c_str(),
+                base::WithThousands(static_cast<int64_t>(all_events)).c_str());
+  }
   return kExitOk;
 }
 
@@ -127,6 +161,10 @@ void AddTimelineCommand(CLI::App& app, const GlobalOptions&, int& exit_code) {
          "subject_id", flags->subject_id,
          "The subject's identifier as the source gives it (RecordID, file name, Patient id)")
       ->required();
+  sub->add_option("--stay", flags->stay_id, "Only this stay and its events");
+  sub->add_option("--code", flags->codes,
+                  "Only events of this code (repeat it for more; a vocabulary such as SNOMED/ "
+                  "takes all its codes)");
   sub->callback([flags, &exit_code] { exit_code = Run(*flags); });
 }
 

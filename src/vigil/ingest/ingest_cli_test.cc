@@ -156,6 +156,22 @@ TEST(IngestCliTest, FhirCodesAreShownWithTheDisplayTheirCodingGave) {
       << timeline.output;
   EXPECT_NE(timeline.output.find("  type SNOMED/185349003 Check up\n"), std::string::npos)
       << timeline.output;
+  // Filters: a vocabulary, a stay; the shown share is said; an unknown stay is an error.
+  Outcome conditions = Vigil(dir, fmt::format("timeline --store '{}' p1 --code SNOMED/", store));
+  ASSERT_EQ(conditions.status, 0) << conditions.output;
+  EXPECT_NE(conditions.output.find("SNOMED/44054006"), std::string::npos) << conditions.output;
+  EXPECT_NE(conditions.output.find("1 of the subject's 1 events shown"), std::string::npos)
+      << conditions.output;
+  Outcome none = Vigil(dir, fmt::format("timeline --store '{}' p1 --code LOINC/8867-4", store));
+  ASSERT_EQ(none.status, 0) << none.output;
+  EXPECT_EQ(none.output.find("SNOMED/44054006"), std::string::npos) << none.output;
+  EXPECT_NE(none.output.find("0 of the subject's 1 events shown"), std::string::npos)
+      << none.output;
+  Outcome stay = Vigil(dir, fmt::format("timeline --store '{}' p1 --stay e1", store));
+  ASSERT_EQ(stay.status, 0) << stay.output;
+  EXPECT_NE(stay.output.find("stay e1  ambulatory"), std::string::npos) << stay.output;
+  EXPECT_EQ(stay.output.find("SNOMED/44054006"), std::string::npos) << stay.output;  // no stay
+  EXPECT_NE(Vigil(dir, fmt::format("timeline --store '{}' p1 --stay e2", store)).status, 0);
   Outcome text = Vigil(dir, fmt::format("stats --store '{}'", store));
   ASSERT_EQ(text.status, 0) << text.output;
   EXPECT_NE(text.output.find("SNOMED/44054006                       Diabetes mellitus type 2\n"),
