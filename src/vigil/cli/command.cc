@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -52,6 +53,23 @@ void AddThreadsOption(CLI::App& sub, int& threads) {
             return "";
           },
           ""));
+}
+
+void AddSeedOption(CLI::App& sub, uint64_t& seed, const std::string& description) {
+  sub.add_option("--seed", seed, description)
+      ->capture_default_str()
+      ->check(CLI::Validator(
+          [](std::string& text) -> std::string {
+            uint64_t value = 0;
+            const char* end = text.data() + text.size();
+            const auto [ptr, error] = std::from_chars(text.data(), end, value);
+            if (text.empty() || error != std::errc() || ptr != end) {
+              return fmt::format("must be a whole number from 0 to {} (got {})",
+                                 std::numeric_limits<uint64_t>::max(), text);
+            }
+            return "";
+          },
+          "(0 to 2^64 - 1)"));
 }
 
 std::string CommandLine(int argc, char** argv) {

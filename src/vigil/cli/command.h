@@ -3,6 +3,7 @@
 #define VIGIL_CLI_COMMAND_H_
 
 #include <CLI/CLI.hpp>
+#include <cstdint>
 #include <string>
 
 #include "vigil/base/status.h"
@@ -36,6 +37,10 @@ inline constexpr int kMaxThreads = 1024;
 // The --threads flag: a number from 0 (one per core) to kMaxThreads, lowered to the number of cores
 // (1,024 OpenMP threads on 2 cores made a small training take over 5 minutes instead of 20 s).
 void AddThreadsOption(CLI::App& sub, int& threads);
+
+// A --seed flag: a whole number from 0 to 2^64 - 1 ("--seed: must be a whole number from 0 to
+// 18446744073709551615 (got -1)"; CLI11 alone wrapped -1 around to the largest seed).
+void AddSeedOption(CLI::App& sub, uint64_t& seed, const std::string& description);
 
 // The command line as typed, for the run records (arguments, not patient data).
 std::string CommandLine(int argc, char** argv);

@@ -67,6 +67,30 @@ TEST(CommandTest, ThreadsAreBoundedAndLoweredToTheCores) {
   EXPECT_THROW(parse("-1"), CLI::ValidationError);
 }
 
+TEST(CommandTest, SeedsAreWholeNumbersThatFitSixtyFourBits) {
+  auto parse = [](const std::string& value) {
+    CLI::App app("test");
+    uint64_t seed = 7;
+    AddSeedOption(app, seed, "seed");
+    app.parse(std::vector<std::string>{value, "--seed"});
+    return seed;
+  };
+  EXPECT_EQ(parse("0"), 0u);
+  EXPECT_EQ(parse("18446744073709551615"), UINT64_MAX);
+  EXPECT_THROW(parse("-1"), CLI::ValidationError);  // CLI11 alone wrapped it to UINT64_MAX
+  EXPECT_THROW(parse("18446744073709551616"), CLI::ValidationError);
+  EXPECT_THROW(parse("1.5"), CLI::ValidationError);
+  EXPECT_THROW(parse("abc"), CLI::ValidationError);
+  try {
+    parse("-1");
+  } catch (const CLI::ValidationError& e) {
+    EXPECT_NE(std::string(e.what()).find("must be a whole number from 0 to 18446744073709551615 "
+                                         "(got -1)"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(CommandTest, ElapsedTimeReadsInSecondsMinutesOrHours) {
   EXPECT_EQ(ElapsedText(0.4), "0 s");
   EXPECT_EQ(ElapsedText(59.9), "59 s");

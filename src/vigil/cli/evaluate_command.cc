@@ -124,7 +124,7 @@ void AddEvaluateCommand(CLI::App& app, const GlobalOptions& global, int& exit_co
   sub->add_option("--bootstrap", flags->bootstrap, "Patient-bootstrap replicates (0: none)")
       ->capture_default_str()
       ->check(AtLeast(0));
-  sub->add_option("--seed", flags->seed, "Bootstrap seed")->capture_default_str();
+  AddSeedOption(*sub, flags->seed, "Bootstrap seed");
   AddThreadsOption(*sub, flags->threads);
   sub->add_flag("--include-training-patients", flags->include_training,
                 "Keep the model's training patients (apparent performance: the report says it "

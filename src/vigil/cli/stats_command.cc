@@ -70,7 +70,7 @@ void PrintText(const store::Stats& s, size_t max_codes) {
   std::printf("subjects  %s\nstays     %s\nevents    %s\nrejects   %s\n",
               WithThousands(s.subjects).c_str(), WithThousands(s.stays).c_str(),
               WithThousands(s.events).c_str(), WithThousands(s.rejects).c_str());
-  if (!s.events_by_code.empty()) {
+  if (!s.events_by_code.empty() && max_codes > 0) {
     std::printf("\nevents by code%s\n", s.events_by_code.size() > max_codes
                                             ? fmt::format(" (top {})", max_codes).c_str()
                                             : "");
@@ -127,8 +127,9 @@ void AddStatsCommand(CLI::App& app, const GlobalOptions&, int& exit_code) {
   sub->add_flag("--json", flags->json,
                 "Machine-readable output (keys subjects, stays, events, rejects, events_by_code, "
                 "rejects_by_reason, runs)");
-  sub->add_option("--codes", flags->codes, "How many codes the text output lists")
-      ->capture_default_str();
+  sub->add_option("--codes", flags->codes, "How many codes the text output lists (0: none)")
+      ->capture_default_str()
+      ->check(AtLeast(0));
   sub->callback([flags, &exit_code] { exit_code = Run(*flags); });
 }
 

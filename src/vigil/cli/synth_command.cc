@@ -111,10 +111,8 @@ void AddSynthCommand(CLI::App& app, const GlobalOptions& global, int& exit_code)
   sub->add_option("--patients", flags->patients, "How many patients")
       ->capture_default_str()
       ->check(AtLeast(1));
-  sub->add_option("--seed", flags->seed,
-                  "Random seed: the same seed and options give "
-                  "byte-identical files")
-      ->capture_default_str();
+  AddSeedOption(*sub, flags->seed,
+                "Random seed: the same seed and options give byte-identical files");
   sub->add_option("--out", flags->out,
                   "Output folder (created; an earlier data set there is replaced)");
   sub->add_option("--start", flags->start, "First day of admissions (YYYY-MM-DD, UTC)")

@@ -154,8 +154,7 @@ void AddTrainCommand(CLI::App& app, const GlobalOptions& global, int& exit_code)
                   "validation)")
       ->capture_default_str()
       ->check(CLI::IsMember({"xgboost", "logistic", "blend"}));
-  sub->add_option("--seed", flags->seed, "Seed of folds, subsampling and the bootstrap")
-      ->capture_default_str();
+  AddSeedOption(*sub, flags->seed, "Seed of folds, subsampling and the bootstrap");
   sub->add_option("--folds", flags->folds, "Cross-validation folds (by patient)")
       ->capture_default_str()
       ->check(Between(2, 20));
