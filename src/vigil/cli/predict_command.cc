@@ -57,7 +57,7 @@ void AddPredictCommand(CLI::App& app, const GlobalOptions& global, int& exit_cod
   sub->add_option("--out", flags->out, "The CSV file to write")->required();
   sub->add_flag("--explain", flags->explain_flag,
                 "Add an 'explanation' column: the largest SHAP contributions of each row (JSON "
-                "[{feature, value, contribution}], on the log-odds scale)");
+                "[{feature, name, value, contribution}], on the log-odds scale)");
   sub->add_option("--explain-top", flags->explain, "How many contributions --explain lists")
       ->capture_default_str()
       ->check(Between(1, 100));

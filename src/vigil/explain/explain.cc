@@ -84,7 +84,7 @@ std::vector<TopContribution> TopContributions(const Contributions& c,
   order.resize(std::min(k, order.size()));
   std::vector<TopContribution> out;
   for (size_t j : order) {
-    out.push_back({c.names[j], matrix.at(row, c.matrix_column[j]), c.at(row, j)});
+    out.push_back({c.names[j], matrix.at(row, c.matrix_column[j]), c.at(row, j), {}});
   }
   return out;
 }
@@ -106,11 +106,12 @@ double ShortestDecimal(float v) {
 nlohmann::ordered_json ToJson(const std::vector<TopContribution>& top) {
   auto out = nlohmann::ordered_json::array();
   for (const auto& t : top) {
-    out.push_back(
-        {{"feature", t.name},
-         {"value", std::isnan(t.value) ? nlohmann::ordered_json()
-                                       : nlohmann::ordered_json(ShortestDecimal(t.value))},
-         {"contribution", ShortestDecimal(t.contribution)}});
+    nlohmann::ordered_json item = {{"feature", t.name}};
+    if (!t.display.empty()) item["name"] = t.display;
+    item["value"] = std::isnan(t.value) ? nlohmann::ordered_json()
+                                        : nlohmann::ordered_json(ShortestDecimal(t.value));
+    item["contribution"] = ShortestDecimal(t.contribution);
+    out.push_back(std::move(item));
   }
   return out;
 }

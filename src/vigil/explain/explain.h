@@ -45,6 +45,7 @@ struct TopContribution {
   std::string name;
   float value = 0;         // the feature's value in the row (NaN = missing)
   float contribution = 0;  // on the margin (log-odds)
+  std::string display;     // the feature in words (features::FeatureDisplayName); set by the caller
 };
 
 // The `k` largest contributions of `row` by absolute value (ties: model column order).
@@ -53,7 +54,7 @@ std::vector<TopContribution> TopContributions(const Contributions& c,
                                               const features::FeatureMatrix& matrix, size_t row,
                                               size_t k);
 
-// [{"feature": name, "value": v or null, "contribution": c}, ...]
+// [{"feature": name, "name": display (when set), "value": v or null, "contribution": c}, ...]
 nlohmann::ordered_json ToJson(const std::vector<TopContribution>& top);
 
 struct FeatureImportance {

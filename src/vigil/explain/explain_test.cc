@@ -173,14 +173,18 @@ TEST_F(ExplainTest, TopContributionsAreOrderedAndCarryValues) {
     }
   }
   EXPECT_EQ(TopContributions(*c, x, 0, 50).size(), x.num_cols());
-  std::vector<TopContribution> missing = {{"f1", features::kMissing, 0.25f}};
+  std::vector<TopContribution> missing = {{"f1", features::kMissing, 0.25f, {}}};
   const auto j = ToJson(missing);
   EXPECT_TRUE(j[0]["value"].is_null());
   EXPECT_EQ(j[0]["feature"], "f1");
   // Floats print as floats: no digits the float does not hold.
-  const auto widened = ToJson({{"f2", 6.1f, 0.25775033f}});
+  const auto widened = ToJson({{"f2", 6.1f, 0.25775033f, {}}});
   EXPECT_EQ(widened.dump(), R"([{"feature":"f2","value":6.1,"contribution":0.25775033}])");
   EXPECT_EQ(static_cast<float>(widened[0]["contribution"].get<double>()), 0.25775033f);
+  // The feature in words, when the caller names it, after its column name.
+  const auto named = ToJson({{"LOINC/8867-4.last", 80.0f, 0.5f, "Heart rate, latest"}});
+  EXPECT_EQ(named.dump(), R"([{"feature":"LOINC/8867-4.last","name":"Heart rate, latest",)"
+                          R"("value":80.0,"contribution":0.5}])");
 }
 
 TEST_F(ExplainTest, ColumnsAreMatchedByName) {

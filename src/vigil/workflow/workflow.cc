@@ -729,9 +729,15 @@ Result<PredictResult> PredictToFile(const model::StoredModel& stored, store::Sto
   Say(request.progress, "predict: scoring");
   VIGIL_ASSIGN_OR_RETURN(model::Predictions p, stored.model.Predict(m));
   std::optional<explain::Contributions> contributions;
+  std::unordered_map<std::string, std::string> display_names;  // the explanation's features
   if (request.explain_top > 0 && m.num_rows() > 0) {
     Say(request.progress, "predict: explaining");
     VIGIL_ASSIGN_OR_RETURN(contributions, explain::Explain(stored.model, m));
+    VIGIL_ASSIGN_OR_RETURN(auto code_displays, store.CodeDisplays());
+    const terminology::CodeNames code_names(std::move(code_displays));
+    for (const std::string& name : contributions->names) {
+      display_names.emplace(name, features::FeatureDisplayName(name, code_names));
+    }
   }
   // Rows come sorted by subject, then time (features/extract.h); keep that order, stably by stay.
   std::vector<size_t> order(m.num_rows());
@@ -759,9 +765,9 @@ Result<PredictResult> PredictToFile(const model::StoredModel& stored, store::Sto
     if (m.has_label(i)) text += m.labels[i] > 0.5f ? "1" : "0";
     if (contributions) {
       text += ',';
-      text += CsvField(
-          explain::ToJson(explain::TopContributions(*contributions, m, i, request.explain_top))
-              .dump());
+      auto top = explain::TopContributions(*contributions, m, i, request.explain_top);
+      for (explain::TopContribution& t : top) t.display = display_names.at(t.name);
+      text += CsvField(explain::ToJson(top).dump());
     }
     text += '\n';
   }

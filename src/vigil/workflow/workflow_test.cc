@@ -156,6 +156,7 @@ TEST_F(WorkflowTest, PredictWritesOneSortedRowPerPredictionTime) {
     EXPECT_EQ(f[4] == "1", prob >= m.model.threshold() - 1e-6);
     EXPECT_TRUE(f[5] == "0" || f[5] == "1");
     EXPECT_NE(line.find("\"\"contribution\"\""), std::string::npos);
+    EXPECT_NE(line.find("\"\"name\"\":\"\""), std::string::npos);  // the feature in words
     alerts += f[4] == "1";
     ++rows;
   }
