@@ -152,12 +152,26 @@ void Performance(const TrainedModel& model, const ModelMetadata& meta, std::stri
   out += "\n";
 }
 
-void Features(const TrainedModel& model, std::string& out) {
+void Features(const TrainedModel& model, const ModelMetadata& meta, std::string& out) {
   const auto& names = model.feature_names();
+  // The features in words, when the trainer wrote them (definitions.display_names, in column
+  // order): "Heart rate, latest (`LOINC/8867-4.last`)".
+  const nlohmann::ordered_json* words = nullptr;
+  if (const auto& d = meta.feature_definitions; d.is_object() && d.contains("display_names") &&
+                                                d["display_names"].is_array() &&
+                                                d["display_names"].size() == names.size()) {
+    words = &d["display_names"];
+  }
   out +=
       fmt::format("## Features\n\n{} features (definitions in features.json):\n\n", names.size());
-  for (size_t i = 0; i < names.size() && i < kMaxListedFeatures; ++i)
-    out += "- `" + names[i] + "`\n";
+  for (size_t i = 0; i < names.size() && i < kMaxListedFeatures; ++i) {
+    const nlohmann::ordered_json* word = words != nullptr ? &(*words)[i] : nullptr;
+    if (word != nullptr && word->is_string() && word->get<std::string>() != names[i]) {
+      out += fmt::format("- {} (`{}`)\n", word->get<std::string>(), names[i]);
+    } else {
+      out += "- `" + names[i] + "`\n";
+    }
+  }
   if (names.size() > kMaxListedFeatures) {
     out += fmt::format("- ... and {} more\n", names.size() - kMaxListedFeatures);
   }
@@ -191,7 +205,7 @@ std::string RenderModelCard(std::string_view name, int version, std::string_view
   Data(metadata, out);
   ModelSection(model, out);
   Performance(model, metadata, out);
-  Features(model, out);
+  Features(model, metadata, out);
   Limitations(metadata, out);
   return out;
 }

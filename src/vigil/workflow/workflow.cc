@@ -614,6 +614,14 @@ Result<TrainResult> TrainTask(store::Store& store, const task::TaskSpec& spec,
   model::ModelMetadata meta;
   meta.task_yaml = std::string(task_yaml);
   meta.feature_definitions = {{"task", spec.name}, {"columns", train.num_cols()}};
+  {  // the features in words, for the model card (the store's code names included)
+    VIGIL_ASSIGN_OR_RETURN(auto code_displays, store.CodeDisplays());
+    const terminology::CodeNames code_names(std::move(code_displays));
+    auto& words = meta.feature_definitions["display_names"] = nlohmann::ordered_json::array();
+    for (const std::string& name : trained.feature_names()) {
+      words.push_back(features::FeatureDisplayName(name, code_names));
+    }
+  }
   meta.fingerprint = model::Fingerprint(train);
   meta.intended_use = fmt::format(
       "{} For decision support by clinicians, alongside their own judgement; not for autonomous "

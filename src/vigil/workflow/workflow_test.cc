@@ -93,6 +93,13 @@ TEST_F(WorkflowTest, TrainsOnTrainingPatientsAndEvaluatesTheHeldOutOnes) {
   ASSERT_TRUE(text.ok());
   EXPECT_EQ(text->find("s1"), std::string::npos);
   EXPECT_EQ(m.metadata.training_patients["patients"].get<int64_t>(), trained_->patients_train);
+  // The card lists the features in words too.
+  const auto& words = m.metadata.feature_definitions["display_names"];
+  ASSERT_TRUE(words.is_array());
+  EXPECT_EQ(words.size(), m.model.feature_names().size());
+  auto card = base::ReadFile(trained_->dir / "MODEL_CARD.md");
+  ASSERT_TRUE(card.ok());
+  EXPECT_NE(card->find("- Heart rate, "), std::string::npos) << *card;
 }
 
 TEST_F(WorkflowTest, EvaluationLeavesTheTrainingPatientsOut) {
