@@ -9,6 +9,7 @@
 
 #include "vigil/base/file.h"
 #include "vigil/base/json_integer.h"
+#include "vigil/base/text.h"
 #include "vigil/cli/command.h"
 #include "vigil/cli/model_arg.h"
 #include "vigil/model/registry.h"
@@ -67,9 +68,11 @@ void PrintText(const model::StoredModel& s) {
   std::printf("  kind             %s\n", std::string(model::ModelKindName(m.kind())).c_str());
   std::printf("  created          %s by vigil %s\n", s.manifest.value("created", "?").c_str(),
               s.manifest.value("vigil_version", "?").c_str());
-  std::printf("  features         %zu\n", m.feature_names().size());
-  std::printf("  training data    %zu rows, %zu patients, %zu positive; %s to %s\n", fp.rows,
-              fp.subjects, fp.positives, fp.first_time.c_str(), fp.last_time.c_str());
+  const auto count = [](size_t n) { return base::WithThousands(static_cast<int64_t>(n)); };
+  std::printf("  features         %s\n", count(m.feature_names().size()).c_str());
+  std::printf("  training data    %s rows, %s patients, %s positive; %s to %s\n",
+              count(fp.rows).c_str(), count(fp.subjects).c_str(), count(fp.positives).c_str(),
+              fp.first_time.c_str(), fp.last_time.c_str());
   std::printf("  fingerprint      %s\n", fp.sha256.c_str());
   if (t.contains("hyperparameters")) {
     std::string rounds;

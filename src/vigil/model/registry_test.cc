@@ -11,6 +11,7 @@
 #include <tuple>
 
 #include "vigil/base/file.h"
+#include "vigil/base/text.h"
 #include "vigil/model/fingerprint.h"
 #include "vigil/model/train.h"
 #include "vigil/testing/synthetic_matrix.h"
@@ -331,6 +332,12 @@ TEST_F(RegistryTest, ModelsCommandListsAndShows) {
   ASSERT_EQ(rc, 0);
   EXPECT_NE(out.find("sepsis@2"), std::string::npos);
   EXPECT_NE(out.find("logistic"), std::string::npos);
+  const auto& fp = Metadata().fingerprint;  // counts with thousands separators
+  EXPECT_NE(out.find(fmt::format("  training data    {} rows, {} patients, ",
+                                 base::WithThousands(static_cast<int64_t>(fp.rows)),
+                                 base::WithThousands(static_cast<int64_t>(fp.subjects)))),
+            std::string::npos)
+      << out;
 
   std::tie(rc, out) =
       RunCommand(base + "show " + (tmp_.path() / "reg" / "sepsis" / "1").string() + " --card");
