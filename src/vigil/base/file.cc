@@ -86,8 +86,19 @@ Status WriteFileAtomically(const fs::path& path, std::string_view data) {
   return Status::Ok();
 }
 
+Status CheckInputPaths(const std::vector<fs::path>& paths, bool files_only) {
+  for (const fs::path& p : paths) {
+    std::error_code ec;
+    if (fs::is_regular_file(p, ec) || (!files_only && fs::is_directory(p, ec))) continue;
+    return NotFoundError(
+        fmt::format("no such file{}: {}", files_only ? "" : " or folder", p.string()));
+  }
+  return Status::Ok();
+}
+
 Result<std::vector<fs::path>> ListInputFiles(const std::vector<fs::path>& paths,
                                              const std::vector<std::string>& suffixes) {
+  VIGIL_RETURN_IF_ERROR(CheckInputPaths(paths));
   std::vector<fs::path> out;
   for (const fs::path& p : paths) {
     std::error_code ec;
@@ -95,8 +106,6 @@ Result<std::vector<fs::path>> ListInputFiles(const std::vector<fs::path>& paths,
       out.push_back(p);
       continue;
     }
-    if (!fs::is_directory(p, ec))
-      return NotFoundError(fmt::format("no such file or folder: {}", p.string()));
     for (auto it = fs::recursive_directory_iterator(p, ec);
          !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
       const std::string name = it->path().filename().string();

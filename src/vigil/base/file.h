@@ -20,6 +20,10 @@ Result<std::string> ReadFile(const std::filesystem::path& path);
 // Writes `data` to `path` atomically: a temporary file in the same folder, fsync, then rename.
 Status WriteFileAtomically(const std::filesystem::path& path, std::string_view data);
 
+// NotFound ("no such file or folder: P", or "no such file: P" when `files_only`) for the first of
+// `paths` that is neither an existing regular file nor, unless `files_only`, a folder.
+Status CheckInputPaths(const std::vector<std::filesystem::path>& paths, bool files_only = false);
+
 // Files under each of `paths` (a file stands for itself; a folder is walked recursively) whose name
 // ends with one of `suffixes` (all files when empty), sorted by the bytes of the path so runs are
 // deterministic.

@@ -29,6 +29,23 @@ TEST(ReadFileTest, MissingFileIsAnError) {
   EXPECT_NE(missing.status().ToString().find("nope"), std::string::npos);
 }
 
+// Input paths: files, and folders unless only files will do; the first missing one is named.
+TEST(CheckInputPathsTest, NamesTheFirstPathThatIsNotThere) {
+  testing::TempDir dir;
+  const auto file = dir.Write("a.txt", "a");
+  const auto folder = dir.path();
+  EXPECT_TRUE(CheckInputPaths({file, folder}).ok());
+  EXPECT_TRUE(CheckInputPaths({file}, /*files_only=*/true).ok());
+  const auto missing = dir.path() / "nope";
+  const Status either = CheckInputPaths({file, missing, dir.path() / "other"});
+  EXPECT_EQ(either.code(), StatusCode::kNotFound);
+  EXPECT_EQ(either.message(), "no such file or folder: " + missing.string());
+  const Status file_only = CheckInputPaths({folder}, /*files_only=*/true);
+  EXPECT_EQ(file_only.message(), "no such file: " + folder.string());
+  EXPECT_EQ(ListInputFiles({missing}, {}).status().message(),
+            "no such file or folder: " + missing.string());
+}
+
 // One buffer reused for files of different sizes holds exactly each file's bytes in turn (a
 // shorter file after a longer one leaves nothing of the longer one behind).
 TEST(ReadFileTest, ReadFileIntoReusesTheBufferAndHoldsOnlyTheNewFile) {

@@ -3,10 +3,10 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <filesystem>
 #include <map>
 #include <vector>
 
+#include "vigil/base/file.h"
 #include "vigil/base/text.h"
 #include "vigil/cli/command.h"
 #include "vigil/cli/progress.h"
@@ -79,25 +79,18 @@ int Run(const IngestFlags& flags, const GlobalOptions& global, const std::string
         base::InvalidArgumentError(fmt::format("--outcomes is only for --format {}", takers)),
         /*usage=*/true);
   }
-  for (const auto& p : flags.outcomes) {
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(p, ec)) {
-      return ReportError(base::NotFoundError(fmt::format("no such file: {}", p)));
-    }
+  ingest::IngestRequest request;
+  for (const auto& p : flags.inputs) request.inputs.emplace_back(p);
+  for (const auto& p : flags.outcomes) request.outcomes.emplace_back(p);
+  // The readers' own path checks, made here before the store is opened.
+  if (auto s = base::CheckInputPaths(request.outcomes, /*files_only=*/true); !s.ok()) {
+    return ReportError(s);
   }
-  for (const auto& p : flags.inputs) {
-    std::error_code ec;
-    if (!std::filesystem::exists(p, ec)) {
-      return ReportError(base::NotFoundError(fmt::format("no such file or folder: {}", p)));
-    }
-  }
+  if (auto s = base::CheckInputPaths(request.inputs); !s.ok()) return ReportError(s);
   // Opened on a thread of its own while the reader lists and parses the input.
   store::OpeningStore opening(flags.store, store::Store::Mode::kReadWrite);
 
   TerminalProgress progress(global.verbosity > 0);
-  ingest::IngestRequest request;
-  for (const auto& p : flags.inputs) request.inputs.emplace_back(p);
-  for (const auto& p : flags.outcomes) request.outcomes.emplace_back(p);
   request.arguments = command_line;
   request.commit_events = flags.commit_events;
   request.progress = [&progress](const ingest::Progress& p) {

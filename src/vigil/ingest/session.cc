@@ -490,11 +490,9 @@ Result<store::RunSummary> IngestFiles(store::OpeningStore& opening,
   if (!options.trailing_files.empty() && !options.read_trailing) {
     return base::InternalError("trailing files without a reader");
   }
+  VIGIL_RETURN_IF_ERROR(base::CheckInputPaths(options.trailing_files, /*files_only=*/true));
   for (const fs::path& path : options.trailing_files) {
     std::error_code ec;
-    if (!fs::is_regular_file(path, ec)) {
-      return base::NotFoundError(fmt::format("no such file: {}", path.string()));
-    }
     // A trailing file inside an input folder is read once, as a trailing file.
     std::erase_if(files, [&](const fs::path& f) { return fs::equivalent(f, path, ec); });
   }
