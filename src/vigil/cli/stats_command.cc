@@ -18,10 +18,8 @@ struct StatsFlags {
   size_t codes = 25;
 };
 
-// vigil's own short name for the code, else the one the data gave it; empty when neither names it.
 std::string CodeName(const store::CodeCount& c) {
-  const std::string_view own = terminology::CodeDisplay(c.code);
-  return own.empty() ? c.display : std::string(own);
+  return std::string(terminology::PreferredName(c.code, c.display));
 }
 
 nlohmann::ordered_json ToJson(const store::Stats& s) {

@@ -21,6 +21,10 @@ namespace fs = std::filesystem;
 using base::Result;
 using base::Status;
 
+// One name per code (its rows, one per unit, may differ): the rule GetStats and CodeDisplays share.
+constexpr std::string_view kCodeNamesSql =
+    "SELECT code, min(display) AS display FROM codes WHERE display IS NOT NULL GROUP BY code";
+
 // The store's integer keys for subjects, stays and codes, loaded on first use. Sources are not kept
 // in memory (FHIR has one per resource): every batch's sources get fresh keys, and a replaced
 // source is found by its text in SQL.
@@ -1072,10 +1076,12 @@ Result<Stats> Store::GetStats() {
   stats.events = duck::AsInt(t[2]).value_or(0);
   stats.rejects = duck::AsInt(t[3]).value_or(0);
   VIGIL_ASSIGN_OR_RETURN(
-      auto codes, conn.Query("SELECT c.code, coalesce(c.unit, ''), e.n, coalesce((SELECT "
-                             "min(d.display) FROM codes d WHERE d.code = c.code), '') FROM "
-                             "(SELECT code_key, count(*) AS n FROM event_rows GROUP BY "
-                             "code_key) e JOIN codes c USING (code_key) ORDER BY 3 DESC, 1, 2"));
+      auto codes,
+      conn.Query(fmt::format("SELECT c.code, coalesce(c.unit, ''), e.n, coalesce(n.display, '') "
+                             "FROM (SELECT code_key, count(*) AS n FROM event_rows GROUP BY "
+                             "code_key) e JOIN codes c USING (code_key) LEFT JOIN ({}) n ON "
+                             "n.code = c.code ORDER BY 3 DESC, 1, 2",
+                             kCodeNamesSql)));
   for (auto& row : codes.Rows()) {
     stats.events_by_code.push_back({duck::AsString(row[0]), duck::AsString(row[1]),
                                     duck::AsInt(row[2]).value_or(0), duck::AsString(row[3])});
@@ -1097,8 +1103,7 @@ Result<Stats> Store::GetStats() {
 }
 
 Result<std::map<std::string, std::string, std::less<>>> Store::CodeDisplays() {
-  VIGIL_ASSIGN_OR_RETURN(auto r, impl_->conn->Query("SELECT code, min(display) FROM codes WHERE "
-                                                    "display IS NOT NULL GROUP BY code"));
+  VIGIL_ASSIGN_OR_RETURN(auto r, impl_->conn->Query(kCodeNamesSql));
   std::map<std::string, std::string, std::less<>> names;
   while (auto chunk = r.Next()) {
     for (size_t i = 0; i < chunk->size(); ++i) {

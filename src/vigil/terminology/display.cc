@@ -84,10 +84,14 @@ std::string_view CodeDisplay(std::string_view code) {
   return it != kDisplays.end() && it->first == code ? it->second : std::string_view();
 }
 
+std::string_view PreferredName(std::string_view code, std::string_view from_data) {
+  const std::string_view own = CodeDisplay(code);
+  return own.empty() ? from_data : own;
+}
+
 std::string_view CodeNames::Display(std::string_view code) const {
-  if (const std::string_view own = CodeDisplay(code); !own.empty()) return own;
   const auto it = from_data_.find(code);
-  return it == from_data_.end() ? std::string_view() : std::string_view(it->second);
+  return PreferredName(code, it == from_data_.end() ? std::string_view() : it->second);
 }
 
 namespace internal {

@@ -19,6 +19,10 @@ namespace vigil::terminology {
 // "LOINC/9279-1" -> "Respiratory rate"; empty for a code without a built-in name.
 std::string_view CodeDisplay(std::string_view code);
 
+// vigil's own short name for `code` when it has one, else `from_data` (the name the data gave the
+// code; may be empty). The rule every reader of code names follows.
+std::string_view PreferredName(std::string_view code, std::string_view from_data);
+
 // Names for codes: vigil's own short name first (CodeDisplay), else the name the data gave the
 // code (a FHIR coding's display, kept in the store: store::Store::CodeDisplays), else none.
 // Read-only after construction: thread-safe.

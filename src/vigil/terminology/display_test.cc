@@ -26,6 +26,9 @@ TEST(CodeNamesTest, OwnNamesFirstThenTheData) {
   EXPECT_EQ(names.Display("SNOMED/1"), "");
   EXPECT_EQ(CodeNames().Display("LOINC/9279-1"), "Respiratory rate");
   EXPECT_EQ(CodeNames().Display("SNOMED/44054006"), "");
+  EXPECT_EQ(PreferredName("LOINC/9279-1", "Resp rate"), "Respiratory rate");
+  EXPECT_EQ(PreferredName("SNOMED/1", "From the data"), "From the data");
+  EXPECT_EQ(PreferredName("SNOMED/1", ""), "");
 }
 
 // Every PhysioNet variable has a name.
