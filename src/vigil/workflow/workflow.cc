@@ -179,7 +179,6 @@ struct StoreContext {
   std::unordered_map<std::string, store::Stay> stays;
   // stay_id -> name -> value
   std::unordered_map<std::string, std::map<std::string, double>> reference_scores;
-  terminology::CodeNames code_names;  // for the report's feature names
 };
 
 Result<StoreContext> ReadContext(store::Store& store) {
@@ -196,8 +195,6 @@ Result<StoreContext> ReadContext(store::Store& store) {
     const double v = std::strtod(r[2].c_str(), &end);
     if (end != r[2].c_str()) c.reference_scores[r[0]][r[1]] = v;
   }
-  VIGIL_ASSIGN_OR_RETURN(auto names, store.CodeDisplays());
-  c.code_names = terminology::CodeNames(std::move(names));
   return c;
 }
 
@@ -331,14 +328,25 @@ FeatureMatrix SampleRows(const FeatureMatrix& m, size_t limit) {
   return SelectRows(m, keep);
 }
 
+// Feature columns in words (features::FeatureDisplayName), codes named as the store names them:
+// the model card, the report and the explanations of predictions.
+Result<std::vector<std::string>> InWords(store::Store& store,
+                                         const std::vector<std::string>& columns) {
+  VIGIL_ASSIGN_OR_RETURN(auto displays, store.CodeDisplays());
+  const terminology::CodeNames code_names(std::move(displays));
+  std::vector<std::string> out;
+  out.reserve(columns.size());
+  for (const std::string& c : columns) out.push_back(features::FeatureDisplayName(c, code_names));
+  return out;
+}
+
 Result<report::ShapSummary> ShapOf(const model::TrainedModel& model, const FeatureMatrix& m,
-                                   const terminology::CodeNames& code_names) {
+                                   store::Store& store) {
   const FeatureMatrix sample = SampleRows(m, 4000);
   VIGIL_ASSIGN_OR_RETURN(explain::Contributions c, explain::Explain(model, sample));
   report::ShapInput in;
   in.names = c.names;
-  for (const std::string& name : c.names)
-    in.display_names.push_back(features::FeatureDisplayName(name, code_names));
+  VIGIL_ASSIGN_OR_RETURN(in.display_names, InWords(store, c.names));
   in.contributions.reserve(c.rows * c.names.size());
   in.values.reserve(c.rows * c.names.size());
   for (size_t r = 0; r < c.rows; ++r) {
@@ -614,14 +622,9 @@ Result<TrainResult> TrainTask(store::Store& store, const task::TaskSpec& spec,
   model::ModelMetadata meta;
   meta.task_yaml = std::string(task_yaml);
   meta.feature_definitions = {{"task", spec.name}, {"columns", train.num_cols()}};
-  {  // the features in words, for the model card (the store's code names included)
-    VIGIL_ASSIGN_OR_RETURN(auto code_displays, store.CodeDisplays());
-    const terminology::CodeNames code_names(std::move(code_displays));
-    auto& words = meta.feature_definitions["display_names"] = nlohmann::ordered_json::array();
-    for (const std::string& name : trained.feature_names()) {
-      words.push_back(features::FeatureDisplayName(name, code_names));
-    }
-  }
+  // The features in words, for the model card.
+  VIGIL_ASSIGN_OR_RETURN(auto words, InWords(store, trained.feature_names()));
+  meta.feature_definitions["display_names"] = std::move(words);
   meta.fingerprint = model::Fingerprint(train);
   meta.intended_use = fmt::format(
       "{} For decision support by clinicians, alongside their own judgement; not for autonomous "
@@ -704,8 +707,7 @@ Result<EvaluateResult> EvaluateModel(const model::StoredModel& stored, store::St
                                       request.seed, request.threads));
   if (request.shap) {
     Say(request.progress, "explain: SHAP summary");
-    if (auto shap = ShapOf(stored.model, m, context.code_names); shap.ok())
-      result.shap = std::move(*shap);
+    if (auto shap = ShapOf(stored.model, m, store); shap.ok()) result.shap = std::move(*shap);
   }
   result.seconds_evaluate = Seconds(start);
   result.card = CardFor(stored, spec, x.cohort, store, result.rows);
@@ -741,10 +743,9 @@ Result<PredictResult> PredictToFile(const model::StoredModel& stored, store::Sto
   if (request.explain_top > 0 && m.num_rows() > 0) {
     Say(request.progress, "predict: explaining");
     VIGIL_ASSIGN_OR_RETURN(contributions, explain::Explain(stored.model, m));
-    VIGIL_ASSIGN_OR_RETURN(auto code_displays, store.CodeDisplays());
-    const terminology::CodeNames code_names(std::move(code_displays));
-    for (const std::string& name : contributions->names) {
-      display_names.emplace(name, features::FeatureDisplayName(name, code_names));
+    VIGIL_ASSIGN_OR_RETURN(auto words, InWords(store, contributions->names));
+    for (size_t j = 0; j < words.size(); ++j) {
+      display_names.emplace(contributions->names[j], std::move(words[j]));
     }
   }
   // Rows come sorted by subject, then time (features/extract.h); keep that order, stably by stay.
