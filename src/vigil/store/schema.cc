@@ -219,7 +219,20 @@ constexpr std::string_view kMigrationTo5 = R"sql(
 ALTER TABLE codes ADD COLUMN display VARCHAR;
 )sql";
 
+// Version 6: the events view shows each code's name beside it (`display`, last so that queries
+// written for the earlier columns keep their positions).
+constexpr std::string_view kMigrationTo6 = R"sql(
+CREATE OR REPLACE VIEW events AS
+SELECT s.subject_id, e.time, c.code, e.numeric_value, e.text_value, c.unit, y.stay_id, src.source,
+       c.display
+FROM event_rows e
+JOIN subjects s ON s.subject_key = e.subject_key
+JOIN codes c ON c.code_key = e.code_key
+LEFT JOIN stays y ON y.stay_key = e.stay_key
+LEFT JOIN sources src ON src.source_key = e.source_key;
+)sql";
+
 const std::vector<std::string_view> kMigrations = {kMigrationTo2, kMigrationTo3, kMigrationTo4,
-                                                   kMigrationTo5};
+                                                   kMigrationTo5, kMigrationTo6};
 
 }  // namespace vigil::store

@@ -37,7 +37,7 @@ class Connection;
 
 // The schema version this vigil writes. Older stores are migrated on open for writing; newer ones
 // are refused.
-inline constexpr int kSchemaVersion = 5;
+inline constexpr int kSchemaVersion = 6;
 
 // Everything one transaction writes: the output of one or more whole input files.
 //

@@ -626,6 +626,18 @@ TEST(StoreTest, CodesKeepTheFirstNameTheDataGaveThem) {
                                                           {"SNOMED/2", "Two"},
                                                           {"SNOMED/3", "Third"},
                                                           {"SNOMED/4", "Fourth"}}));
+  // Version 6: the events view shows each event's code name in its last column.
+  auto events = (*store)->QueryText(
+      "SELECT code, coalesce(display, '-') FROM events WHERE code IN ('SNOMED/2', 'SNOMED/3') "
+      "ORDER BY code LIMIT 2");
+  ASSERT_TRUE(events.ok()) << events.status().ToString();
+  EXPECT_EQ(*events,
+            (std::vector<std::vector<std::string>>{{"SNOMED/2", "Two"}, {"SNOMED/3", "Third"}}));
+  auto last = (*store)->QueryText(
+      "SELECT column_name FROM duckdb_columns() WHERE table_name = 'events' ORDER BY "
+      "column_index DESC LIMIT 1");
+  ASSERT_TRUE(last.ok());
+  EXPECT_EQ((*last)[0][0], "display");
 }
 
 // A record's version is kept in the sources row of its events; a record without events gets a row
