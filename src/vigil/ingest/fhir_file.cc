@@ -13,12 +13,12 @@ namespace vigil::ingest::fhir {
 namespace fs = std::filesystem;
 using base::Status;
 
-namespace {
-
 bool IsNdjson(const fs::path& path) {
   const std::string name = path.filename().string();
   return name.ends_with(".ndjson") || name.ends_with(".ndjson.gz");
 }
+
+namespace {
 
 // Resources whose version only the store can tell, resolved together (one store query each time
 // this many are waiting, and at the end of the file).

@@ -35,6 +35,9 @@ struct PartSink {
       lookup_versions = {};
 };
 
+// True for the files read as NDJSON (.ndjson, .ndjson.gz).
+bool IsNdjson(const std::filesystem::path& path);
+
 // Reads `path` (.ndjson / .ndjson.gz streamed by line, anything else as one JSON document) with
 // `parser`, updating `context` as resources are stored. Errors are I/O or sink errors only: bad
 // records become rejects.

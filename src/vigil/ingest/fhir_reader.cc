@@ -27,6 +27,11 @@ int FileRank(const fs::path& path) {
   return 2;
 }
 
+// How a file is read: as NDJSON (a resource per line) or as one JSON document.
+std::string Reading(const fs::path& path) {
+  return fhir::IsNdjson(path) ? "fhir/ndjson" : "fhir/json";
+}
+
 Result<fhir::Context> LoadContext(store::Store& store) {
   fhir::Context context;
   VIGIL_ASSIGN_OR_RETURN(context.patients, store.SubjectIds());
@@ -42,7 +47,8 @@ Status IngestAll(store::Store& store, IngestSession& session, const std::vector<
   simdjson::ondemand::parser parser;
   for (size_t i = 0; i < files.size(); ++i) {
     VIGIL_ASSIGN_OR_RETURN(std::string sha256, hashes.Get(i));
-    if (session.AlreadyIngested(sha256)) {
+    const std::string reading = Reading(files[i]);
+    if (session.AlreadyIngested(sha256, reading)) {
       std::error_code ec;
       session.CountUnchanged(static_cast<int64_t>(fs::file_size(files[i], ec)));
       continue;
@@ -58,7 +64,7 @@ Status IngestAll(store::Store& store, IngestSession& session, const std::vector<
                                    return store.RecordVersionsOf(sources);
                                  }};
     VIGIL_RETURN_IF_ERROR(fhir::ReadFile(files[i], context, parser, sink));
-    VIGIL_RETURN_IF_ERROR(session.EndFile(files[i], sha256));
+    VIGIL_RETURN_IF_ERROR(session.EndFile(files[i], sha256, reading));
   }
   return Status::Ok();
 }

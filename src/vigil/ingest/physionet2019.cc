@@ -327,6 +327,10 @@ base::Result<store::RunSummary> IngestPhysioNet2019(store::OpeningStore& store,
   }
   FilesOptions options;
   options.format = "physionet2019";
+  // A 2019 file's name is its patient's id: a copy under another name is another patient.
+  options.reading = [](const std::filesystem::path& path) {
+    return "physionet2019/" + path.filename().string();
+  };
   options.arguments = request.arguments;
   options.suffixes = {".psv"};
   options.session.reject_whole_file = physionet::RejectWholeFile;

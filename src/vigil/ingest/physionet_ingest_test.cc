@@ -179,6 +179,54 @@ TEST(PhysioNetIngestTest, PhysioNet2019FileRepeatingAStayIsRejectedWhole) {
   EXPECT_EQ(Column(*store, "SELECT count(*) FROM events"), std::set<std::string>{"3"});
 }
 
+// A 2019 file's name is its patient: the same bytes under another name are another patient.
+TEST(PhysioNetIngestTest, PhysioNet2019CopyUnderAnotherNameIsAnotherPatient) {
+  testing::TempDir dir;
+  const std::string content = File2019({Row2019(1, {{"HR", "80"}})});
+  dir.Write("a/p1.psv", content);
+  dir.Write("a/p2.psv", content);
+  auto store = OpenStore(dir);
+  auto run = Ingest(*store, "physionet2019", {dir.path() / "a"});
+  ASSERT_TRUE(run.ok()) << run.status().ToString();
+  EXPECT_EQ(run->files_ingested, 2);
+  EXPECT_EQ(run->files_unchanged, 0);
+  EXPECT_EQ(Column(*store, "SELECT stay_id FROM stays"), (std::set<std::string>{"p1", "p2"}));
+  auto again = Ingest(*store, "physionet2019", {dir.path() / "a"});
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->files_unchanged, 2);
+}
+
+// A file refused whole (nothing stored) is not taken as ingested: equal copies in one run are each
+// reported, and a later run reads it again, as what it is (an outcomes file first given as a record
+// file, then with --outcomes).
+TEST(PhysioNetIngestTest, AFileRefusedWholeIsReadAgain) {
+  testing::TempDir dir;
+  WritePhysioNet2012(dir);
+  dir.Write("bad/x1.psv", "garbage\n");
+  dir.Write("bad/x2.psv", "garbage\n");
+  auto store = OpenStore(dir);
+  auto bad = Ingest(*store, "physionet2019", {dir.path() / "bad"});
+  ASSERT_TRUE(bad.ok()) << bad.status().ToString();
+  EXPECT_EQ(bad->files_unchanged, 0);
+  EXPECT_EQ(bad->counts.rejected, 2);
+  auto bad_again = Ingest(*store, "physionet2019", {dir.path() / "bad"});
+  ASSERT_TRUE(bad_again.ok());
+  EXPECT_EQ(bad_again->counts.rejected, 2);
+
+  const auto outcomes = dir.path() / "physionet2012" / "Outcomes-a.txt";
+  auto wrong = Ingest(*store, "physionet2012", {dir.path() / "physionet2012" / "set-a", outcomes});
+  ASSERT_TRUE(wrong.ok()) << wrong.status().ToString();
+  EXPECT_EQ(wrong->counts.rejected, 5 + 1);  // the outcomes file's 5 lines; Temp -17.8
+  EXPECT_EQ(Column(*store, "SELECT count(*) FROM reference_scores"), std::set<std::string>{"0"});
+  auto right =
+      Ingest(*store, "physionet2012", {dir.path() / "physionet2012" / "set-a"}, {outcomes});
+  ASSERT_TRUE(right.ok()) << right.status().ToString();
+  EXPECT_EQ(right->files_unchanged, 3);
+  EXPECT_EQ(right->counts.stored, 3);
+  EXPECT_EQ(Column(*store, "SELECT count(*) FROM reference_scores"), std::set<std::string>{"6"});
+  EXPECT_EQ(Column(*store, kDiedInStay), std::set<std::string>{"1"});
+}
+
 TEST(PhysioNetIngestTest, OutcomesAreOnlyFor2012) {
   testing::TempDir dir;
   dir.Write("a/p1.psv", File2019({Row2019(1)}));

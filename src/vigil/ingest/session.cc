@@ -55,7 +55,7 @@ void AddReject(store::Batch& out, const fs::path& file, std::string location,
 Result<std::unique_ptr<IngestSession>> IngestSession::Start(store::Store& store, std::string format,
                                                             std::string arguments, int64_t files_in,
                                                             SessionOptions options) {
-  VIGIL_ASSIGN_OR_RETURN(auto seen, store.IngestedFileHashes());
+  VIGIL_ASSIGN_OR_RETURN(auto seen, store.IngestedFileKeys());
   VIGIL_ASSIGN_OR_RETURN(auto stays, store.StayIds());
   VIGIL_ASSIGN_OR_RETURN(int64_t run_id, store.StartRun(format, arguments, files_in));
   auto session = std::unique_ptr<IngestSession>(
@@ -120,7 +120,8 @@ Status IngestSession::AddFile(FileOutput& file) {
         file.path.string(), b.counts.records_in, b.counts.stored, b.counts.rejected,
         b.counts.skipped));
   }
-  if (seen_.count(file.sha256)) {
+  std::string key = store::IngestedFile::Key(file.sha256, file.reading);
+  if (seen_.count(key)) {
     CountUnchanged(static_cast<int64_t>(file.content.size()));
     return Status::Ok();
   }
@@ -139,8 +140,8 @@ Status IngestSession::AddFile(FileOutput& file) {
   if (pending_events_ > 0 && pending_events_ + n > options_.commit_events)
     VIGIL_RETURN_IF_ERROR(Flush());
   for (const store::Stay& s : b.stays) stays_.insert(s.stay_id);
-  seen_.insert(file.sha256);
-  b.files.push_back({file.sha256, file.path.string(), b.counts});
+  if (store::IngestedFile::Remembered(b.counts)) seen_.insert(std::move(key));
+  b.files.push_back({file.sha256, file.reading, file.path.string(), b.counts});
 
   Merge(b);
 
@@ -207,7 +208,8 @@ Status IngestSession::WritePending() {
   return Flush();
 }
 
-Status IngestSession::EndFile(const fs::path& path, const std::string& sha256) {
+Status IngestSession::EndFile(const fs::path& path, const std::string& sha256,
+                              const std::string& reading) {
   const store::Counts counts = file_counts_;
   file_counts_ = store::Counts();
   file_in_progress_ = false;
@@ -216,8 +218,9 @@ Status IngestSession::EndFile(const fs::path& path, const std::string& sha256) {
         "reader accounting does not balance for {}: {} in, {} stored, {} rejected, {} skipped",
         path.string(), counts.records_in, counts.stored, counts.rejected, counts.skipped));
   }
-  seen_.insert(sha256);
-  pending_.files.push_back({sha256, path.string(), counts});
+  if (store::IngestedFile::Remembered(counts))
+    seen_.insert(store::IngestedFile::Key(sha256, reading));
+  pending_.files.push_back({sha256, reading, path.string(), counts});
   ++files_ingested_;
   ++progress_.files_done;
   if (file_transaction_) {
@@ -336,8 +339,8 @@ class ReadAhead {
     size_t worker = kNobody;
   };
 
-  ReadAhead(const std::vector<fs::path>& files, const ReadFileFn& read)
-      : files_(files), read_(read) {
+  ReadAhead(const std::vector<fs::path>& files, const ReadFileFn& read, ReadingFn reading)
+      : files_(files), read_(read), reading_(std::move(reading)) {
     // One parser per core (at most four): the writing thread mostly waits for them, and DuckDB's
     // own threads only work while a group is committed.
     const unsigned workers = std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
@@ -346,7 +349,7 @@ class ReadAhead {
     for (unsigned w = 0; w < workers; ++w) threads_.emplace_back([this, w] { Work(w); });
   }
 
-  // The hashes of the files already in the store: from now on the parsers skip them (the session
+  // The keys of the files already in the store: from now on the parsers skip them (the session
   // skips them in any case; until the store is open, every file is parsed).
   void SetKnown(std::unordered_set<std::string> known) {
     known_ = std::move(known);
@@ -431,8 +434,10 @@ class ReadAhead {
     FileOutput out;
     out.path = path;
     out.sha256 = base::Sha256Hex(buffer);
+    out.reading = reading_(path);
     out.content = std::move(buffer);
-    if (!known_set_.load(std::memory_order_acquire) || !known_.count(out.sha256)) {
+    if (!known_set_.load(std::memory_order_acquire) ||
+        !known_.count(store::IngestedFile::Key(out.sha256, out.reading))) {
       read_(out);
       out.batch.events.ReleaseIndex();  // freed by the thread that made it (cheaper)
     }
@@ -443,6 +448,7 @@ class ReadAhead {
   std::unordered_set<std::string> known_;  // written once, before known_set_
   std::atomic<bool> known_set_ = false;
   const ReadFileFn& read_;
+  const ReadingFn reading_;
   std::mutex mu_;
   std::condition_variable ready_cv_;  // the writer waits here for file `wanted_`
   std::condition_variable space_cv_;  // parsers wait here for room in the window
@@ -460,13 +466,15 @@ class ReadAhead {
 };
 
 // Reads, parses and adds one trailing file on the calling thread.
-Status AddTrailingFile(IngestSession& session, const fs::path& path, const ReadTrailingFn& read) {
+Status AddTrailingFile(IngestSession& session, const fs::path& path, const ReadTrailingFn& read,
+                       const std::string& reading) {
   VIGIL_ASSIGN_OR_RETURN(std::string content, base::ReadFile(path));
   FileOutput out;
   out.path = path;
   out.sha256 = base::Sha256Hex(content);
+  out.reading = reading;
   out.content = std::move(content);
-  if (session.AlreadyIngested(out.sha256)) {
+  if (session.AlreadyIngested(out.sha256, out.reading)) {
     session.CountUnchanged(static_cast<int64_t>(out.content.size()));
     return Status::Ok();
   }
@@ -497,7 +505,9 @@ Result<store::RunSummary> IngestFiles(store::OpeningStore& opening,
     std::erase_if(files, [&](const fs::path& f) { return fs::equivalent(f, path, ec); });
   }
   // Parsing starts while the store is still being opened (50 ms of one core for a new store).
-  ReadAhead ahead(files, read);
+  ReadingFn reading = options.reading;
+  if (!reading) reading = [format = options.format](const fs::path&) { return format; };
+  ReadAhead ahead(files, read, std::move(reading));
   VIGIL_ASSIGN_OR_RETURN(store::Store * store, opening.Get());
   if (options.store_ready) VIGIL_RETURN_IF_ERROR(options.store_ready(*store));
   const auto files_in = static_cast<int64_t>(files.size() + options.trailing_files.size());
@@ -519,7 +529,7 @@ Result<store::RunSummary> IngestFiles(store::OpeningStore& opening,
     spent = std::move(taken);
   }
   for (const fs::path& path : options.trailing_files) {
-    Status s = AddTrailingFile(*session, path, options.read_trailing);
+    Status s = AddTrailingFile(*session, path, options.read_trailing, options.trailing_reading);
     if (!s.ok()) {
       (void)session->Finish(/*failed=*/true);
       return s;

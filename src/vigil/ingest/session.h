@@ -41,6 +41,7 @@ namespace vigil::ingest {
 struct FileOutput {
   std::filesystem::path path;
   std::string sha256;
+  std::string reading;  // how the file is read (store::IngestedFile::reading)
   std::string content;  // the file's bytes, kept so a whole file can be rejected after parsing
   store::Batch batch;   // rows, rejects, skips and this file's counts
 };
@@ -92,9 +93,12 @@ class IngestSession {
   int64_t run_id() const { return run_id_; }
   // True when a stay with this id is in the store or came with a file added earlier in this run.
   bool KnownStay(const std::string& stay_id) const { return stays_.count(stay_id) > 0; }
-  // True when a file with this content is in the store or was added earlier in this run.
-  bool AlreadyIngested(const std::string& sha256) const { return seen_.count(sha256) > 0; }
-  // The hashes of the files in the store or added earlier in this run.
+  // True when a file with this content, read this way, is in the store or was added earlier in
+  // this run.
+  bool AlreadyIngested(std::string_view sha256, std::string_view reading) const {
+    return seen_.count(store::IngestedFile::Key(sha256, reading)) > 0;
+  }
+  // The files in the store or added earlier in this run, by store::IngestedFile::Key.
   const std::unordered_set<std::string>& IngestedFiles() const { return seen_; }
   // Counts a file that was skipped because it was already ingested.
   void CountUnchanged(int64_t bytes);
@@ -119,7 +123,8 @@ class IngestSession {
   base::Status WritePending();
   // Ends the file in progress: its parts' counts must balance (else Internal error, a reader bug);
   // records it as ingested and commits its transaction when one is open.
-  base::Status EndFile(const std::filesystem::path& path, const std::string& sha256);
+  base::Status EndFile(const std::filesystem::path& path, const std::string& sha256,
+                       const std::string& reading);
   // Flushes, records the run's end ("complete", or "failed" when `failed`), rewrites the reject
   // file, and returns the run as stored.
   base::Result<store::RunSummary> Finish(bool failed = false);
@@ -143,7 +148,7 @@ class IngestSession {
   store::Store& store_;
   int64_t run_id_;
   SessionOptions options_;
-  std::unordered_set<std::string> seen_;   // file hashes in the store or this run
+  std::unordered_set<std::string> seen_;   // files in the store or this run (IngestedFile::Key)
   std::unordered_set<std::string> stays_;  // stay ids in the store or this run
   store::Batch pending_;
   size_t pending_events_ = 0;  // pending_.event_count(), kept as parts arrive
@@ -177,8 +182,13 @@ using ReadFileFn = std::function<void(FileOutput& out)>;
 // known by then.
 using ReadTrailingFn = std::function<void(FileOutput& out, const IngestSession& session)>;
 
+// How a format reads a file (store::IngestedFile::reading): the same bytes read another way are
+// another file.
+using ReadingFn = std::function<std::string(const std::filesystem::path&)>;
+
 struct FilesOptions {
   std::string format;                 // recorded in the run
+  ReadingFn reading;                  // how each input is read; none: `format`
   std::string arguments;              // recorded in the run
   std::vector<std::string> suffixes;  // which files under a folder are inputs
   SessionOptions session;
@@ -186,6 +196,7 @@ struct FilesOptions {
   // the session: files that refer to the stays the inputs bring (PhysioNet 2012 outcomes).
   std::vector<std::filesystem::path> trailing_files;
   ReadTrailingFn read_trailing;
+  std::string trailing_reading;  // how the trailing files are read
   // Called once the store is open, before the run starts (the files are being parsed meanwhile).
   std::function<base::Status(store::Store&)> store_ready;
 };

@@ -225,17 +225,17 @@ TEST(IngestSessionTest, BackgroundWritesStoreEverythingOnceInOrder) {
   IngestSession& ses = *session;
 
   ASSERT_TRUE(ses.AddPart(ToyPart("a", 0, 2), 10).ok());
-  ASSERT_TRUE(ses.EndFile(dir.path() / "a.txt", "hash-a").ok());
+  ASSERT_TRUE(ses.EndFile(dir.path() / "a.txt", "hash-a", "test").ok());
   // File b in three parts: the first two are written inside its transaction.
   ASSERT_TRUE(ses.AddPart(ToyPart("b", 0, 4), 10).ok());
   ASSERT_TRUE(ses.AddPart(ToyPart("b", 4, 4), 10).ok());
   ASSERT_TRUE(ses.Sync().ok());
   EXPECT_TRUE(store->in_transaction());
   ASSERT_TRUE(ses.AddPart(ToyPart("b", 8, 1), 10).ok());
-  ASSERT_TRUE(ses.EndFile(dir.path() / "b.txt", "hash-b").ok());
+  ASSERT_TRUE(ses.EndFile(dir.path() / "b.txt", "hash-b", "test").ok());
   EXPECT_FALSE(store->in_transaction());
   ASSERT_TRUE(ses.AddPart(ToyPart("c", 0, 5), 10).ok());
-  ASSERT_TRUE(ses.EndFile(dir.path() / "c.txt", "hash-c").ok());
+  ASSERT_TRUE(ses.EndFile(dir.path() / "c.txt", "hash-c", "test").ok());
   // The store is the caller's after Sync: a and b are committed; c may still be in flight.
   ASSERT_TRUE(ses.Sync().ok());
   auto rows = store->QueryText(
@@ -269,7 +269,8 @@ TEST(IngestSessionTest, QueuedBackgroundWritesKeepTheirOrder) {
     store::Batch part = ToyPart("x", k, 1);  // one event, hour k, value k, source "x.txt"
     part.replace_sources = {"x.txt"};
     ASSERT_TRUE(ses.AddPart(std::move(part), 10).ok());
-    ASSERT_TRUE(ses.EndFile(dir.path() / fmt::format("x{}.txt", k), fmt::format("h{}", k)).ok());
+    ASSERT_TRUE(
+        ses.EndFile(dir.path() / fmt::format("x{}.txt", k), fmt::format("h{}", k), "test").ok());
   }
   auto run = ses.Finish();
   ASSERT_TRUE(run.ok()) << run.status().ToString();

@@ -111,11 +111,25 @@ struct SkipCount {
   int64_t count = 0;
 };
 
-// An input file that was ingested whole; its content hash makes re-ingestion a no-op.
+// An input file that was read whole. Its content hash and how it was read (`reading`: the format
+// and what else decides what the content means, docs/ingest.md) make reading it the same way again
+// a no-op, unless it was refused whole (Remembered() false), when a later run reads it again.
 struct IngestedFile {
   std::string sha256;
+  std::string reading;
   std::string path;
   Counts counts;
+
+  // Whether a later run takes the file as ingested: something of it was stored, or nothing was
+  // rejected (Store::IngestedFileKeys lists only these).
+  static bool Remembered(const Counts& counts) { return counts.stored > 0 || counts.rejected == 0; }
+  // The key Store::IngestedFileKeys lists a file by.
+  static std::string Key(std::string_view sha256, std::string_view reading) {
+    std::string key(sha256);
+    key += ' ';
+    key += reading;
+    return key;
+  }
 };
 
 // The version of a source record whose rows are in the store (its row of table sources). `source`

@@ -220,8 +220,38 @@ ALTER TABLE codes ADD COLUMN display VARCHAR;
 )sql";
 
 // Version 6: the events view shows each code's name beside it (`display`, last so that queries
-// written for the earlier columns keep their positions).
+// written for the earlier columns keep their positions). And a file is known by its content and
+// how it was read (`reading`: the format, and what else decides what the content means: a FHIR
+// file's kind, a PhysioNet 2019 file's name, which is its patient), so that the same bytes read
+// another way (a copy of a 2019 file under another patient's name, an empty .json after an empty
+// .ndjson) are not taken as already ingested. No primary key: a file refused whole (nothing stored,
+// something rejected) is not counted as ingested and is read again by a later run, which records
+// it again. Files recorded before get the reading their run's format gave them.
 constexpr std::string_view kMigrationTo6 = R"sql(
+CREATE TABLE ingest_files_6 (
+  file_sha256 VARCHAR NOT NULL,
+  reading     VARCHAR NOT NULL,
+  path        VARCHAR NOT NULL,
+  run_id      BIGINT NOT NULL,
+  records_in  BIGINT NOT NULL,
+  stored      BIGINT NOT NULL,
+  rejected    BIGINT NOT NULL,
+  skipped     BIGINT NOT NULL
+);
+INSERT INTO ingest_files_6
+SELECT f.file_sha256,
+       CASE coalesce(r.format, '')
+         WHEN 'physionet2019' THEN 'physionet2019/' || regexp_extract(f.path, '[^/]*$')
+         WHEN 'fhir' THEN CASE WHEN regexp_matches(f.path, '[.]ndjson([.]gz)?$') THEN 'fhir/ndjson'
+                               ELSE 'fhir/json' END
+         ELSE coalesce(r.format, '')
+       END,
+       f.path, f.run_id, f.records_in, f.stored, f.rejected, f.skipped
+FROM ingest_files f
+LEFT JOIN ingest_runs r ON r.run_id = f.run_id;
+DROP TABLE ingest_files;
+ALTER TABLE ingest_files_6 RENAME TO ingest_files;
+
 CREATE OR REPLACE VIEW events AS
 SELECT s.subject_id, e.time, c.code, e.numeric_value, e.text_value, c.unit, y.stay_id, src.source,
        c.display

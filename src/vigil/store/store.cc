@@ -332,8 +332,8 @@ const std::vector<std::string> kStayNames = {
 const std::vector<duckdb_type> kScoreTypes = {kVarchar, kVarchar, kDouble};
 const std::vector<std::string> kScoreNames = {"stay_id", "name", "value"};
 const std::vector<duckdb_type> kRejectTypes = {kBigint, kVarchar, kVarchar, kVarchar, kBlob};
-const std::vector<duckdb_type> kFileTypes = {kVarchar, kVarchar, kBigint, kBigint,
-                                             kBigint,  kBigint,  kBigint};
+const std::vector<duckdb_type> kFileTypes = {kVarchar, kVarchar, kVarchar, kBigint,
+                                             kBigint,  kBigint,  kBigint,  kBigint};
 const std::vector<duckdb_type> kSkipTypes = {kBigint, kVarchar, kBigint};
 
 // Writes `rows` to `table` as `plan` says: rows with a new key through a plain appender, rows
@@ -567,18 +567,19 @@ Status WriteAccounting(duck::Connection& conn, int64_t run_id, const Batch& batc
                                     }));
   }
   if (!batch.files.empty()) {
-    // The session never hands a file twice (it skips hashes already stored), so a plain append.
+    // No key: a file refused whole is recorded by every run that reads it.
     VIGIL_ASSIGN_OR_RETURN(auto app, conn.CreateAppender("ingest_files"));
     VIGIL_RETURN_IF_ERROR(
         AppendAll(app, kFileTypes, batch.files,
                   [run_id](duck::AppendChunk& c, size_t r, const IngestedFile& f) {
                     c.SetString(0, r, f.sha256);
-                    c.SetString(1, r, f.path);
-                    c.SetInt64(2, r, run_id);
-                    c.SetInt64(3, r, f.counts.records_in);
-                    c.SetInt64(4, r, f.counts.stored);
-                    c.SetInt64(5, r, f.counts.rejected);
-                    c.SetInt64(6, r, f.counts.skipped);
+                    c.SetString(1, r, f.reading);
+                    c.SetString(2, r, f.path);
+                    c.SetInt64(3, r, run_id);
+                    c.SetInt64(4, r, f.counts.records_in);
+                    c.SetInt64(5, r, f.counts.stored);
+                    c.SetInt64(6, r, f.counts.rejected);
+                    c.SetInt64(7, r, f.counts.skipped);
                   }));
   }
   if (!batch.skips.empty()) {
@@ -977,8 +978,10 @@ Status LoadSkips(duck::Connection& conn, RunSummary& run) {
 
 }  // namespace
 
-Result<std::unordered_set<std::string>> Store::IngestedFileHashes() {
-  return StringSet(*impl_->conn, "SELECT file_sha256 FROM ingest_files");
+Result<std::unordered_set<std::string>> Store::IngestedFileKeys() {
+  return StringSet(*impl_->conn,
+                   "SELECT DISTINCT file_sha256 || ' ' || reading FROM ingest_files WHERE "
+                   "stored > 0 OR rejected = 0");
 }
 
 Result<std::unordered_set<std::string>> Store::StayIds() {

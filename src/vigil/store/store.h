@@ -156,7 +156,8 @@ class Store {
   base::Status WriteRejectFile();
 
   // ---- lookups for readers ----
-  base::Result<std::unordered_set<std::string>> IngestedFileHashes();
+  // The files ingested so far, by IngestedFile::Key (content hash and reading).
+  base::Result<std::unordered_set<std::string>> IngestedFileKeys();
   base::Result<std::unordered_set<std::string>> StayIds();
   // Stays whose disposition is known (an outcome was recorded for them).
   base::Result<std::unordered_set<std::string>> StayIdsWithDisposition();

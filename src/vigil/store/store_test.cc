@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <fstream>
 #include <map>
+#include <set>
 
 #include "vigil/base/file.h"
 #include "vigil/store/duck.h"
@@ -51,7 +52,7 @@ Batch OneStayBatch(const std::string& id, const std::string& file_hash) {
     b.events.AddNumeric(subject, MakeInstant(2000, 1, 1) + Hours(h), hr, 70 + h, stay, source);
   }
   b.rejects.push_back({id + ".txt", "line 9", "value out of range", "09:00,HR,900"});
-  b.files.push_back({file_hash, id + ".txt", {5, 3, 1, 1}});
+  b.files.push_back({file_hash, "test", id + ".txt", {5, 3, 1, 1}});
   b.skips.push_back({"empty value (NaN)", 1});
   b.counts = {5, 3, 1, 1};
   return b;
@@ -91,9 +92,9 @@ TEST(StoreTest, CreatesSchemaAndWritesABatch) {
   ASSERT_EQ(tl->reference_scores.size(), 1u);
   EXPECT_FALSE((*store)->GetTimeline("nobody")->subject.has_value());
 
-  auto hashes = (*store)->IngestedFileHashes();
-  ASSERT_TRUE(hashes.ok());
-  EXPECT_TRUE(hashes->count("h1"));
+  auto keys = (*store)->IngestedFileKeys();
+  ASSERT_TRUE(keys.ok());
+  EXPECT_TRUE(keys->count(IngestedFile::Key("h1", "test")));
 }
 
 TEST(StoreTest, FailedBatchWritesNothing) {
@@ -638,6 +639,29 @@ TEST(StoreTest, CodesKeepTheFirstNameTheDataGaveThem) {
       "column_index DESC LIMIT 1");
   ASSERT_TRUE(last.ok());
   EXPECT_EQ((*last)[0][0], "display");
+}
+
+// Version 6: a file is known by its content and how it was read; files recorded before get the
+// reading of their run's format, and a file refused whole is not taken as ingested.
+TEST(StoreTest, MigratedFilesAreKnownByHowTheirRunReadThem) {
+  testing::TempDir dir;
+  auto path = dir.path() / "v5.duckdb";
+  ASSERT_TRUE(WriteOldStore(
+      path, 5,
+      "INSERT INTO ingest_runs (run_id, format, started, status) VALUES "
+      "(1, 'physionet2019', TIMESTAMP '2020-01-01', 'complete'), "
+      "(2, 'fhir', TIMESTAMP '2020-01-01', 'complete'), "
+      "(3, 'physionet2012', TIMESTAMP '2020-01-01', 'complete'); "
+      "INSERT INTO ingest_files VALUES ('h1', 'in/p1.psv', 1, 3, 3, 0, 0), "
+      "('h2', 'in/Observation.ndjson.gz', 2, 1, 1, 0, 0), ('h3', 'b.json', 2, 1, 1, 0, 0), "
+      "('h4', '1.txt', 3, 1, 1, 0, 0), ('h5', 'bad.txt', 3, 2, 0, 2, 0)"));
+  auto store = Store::Open(path, Store::Mode::kReadWrite);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  auto keys = (*store)->IngestedFileKeys();
+  ASSERT_TRUE(keys.ok()) << keys.status().ToString();
+  EXPECT_EQ(std::set<std::string>(keys->begin(), keys->end()),
+            (std::set<std::string>{"h1 physionet2019/p1.psv", "h2 fhir/ndjson", "h3 fhir/json",
+                                   "h4 physionet2012"}));
 }
 
 // A record's version is kept in the sources row of its events; a record without events gets a row
