@@ -219,6 +219,11 @@ class FileIngester {
         ++part_records_;
         break;
       case Outcome::kSkipped:
+        // A resource whose version is already stored is still the one its fullUrl names: the rest
+        // of a bundle sent again refers to it.
+        if (!full_url.empty() && !m.source.empty()) {
+          context_.full_urls[std::string(full_url)] = m.source;
+        }
         AddSkip(part_, m.reason);
         break;
       case Outcome::kRejected:

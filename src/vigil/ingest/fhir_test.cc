@@ -299,6 +299,35 @@ TEST(FhirTest, SameVersionStoresNothingNewerVersionReplaces) {
             (Rows{{"1", "95"}}));
 }
 
+// A bundle sent again with one resource changed: the unchanged Patient is skipped, yet the other
+// entries still find it through its fullUrl; the changed Observation replaces its older version.
+TEST(FhirTest, BundleSentAgainWithAChangeReplacesOnlyTheChange) {
+  Fixture f;
+  const auto by_full_url = [](std::string obs) {  // the subject named by the Patient's fullUrl
+    const std::string from = "Patient/p1";
+    return obs.replace(obs.find(from), from.size(), "urn:uuid:p1");
+  };
+  const auto bundle = [&](std::string_view value) {
+    return std::string(R"({"resourceType":"Bundle","type":"collection","entry":[)") +
+           R"({"fullUrl":"urn:uuid:p1","resource":)" + std::string(kPatient) + "}," +
+           R"({"fullUrl":"urn:uuid:o1","resource":)" +
+           by_full_url(Obs("o1", "8867-4", value, "/min")) + "}," +
+           R"({"fullUrl":"urn:uuid:o2","resource":)" +
+           by_full_url(Obs("o2", "8310-5", "37", "Cel")) + "}]}";
+  };
+  f.dir.Write("a.json", bundle("80"));
+  auto first = f.Ingest({"a.json"});
+  EXPECT_EQ(first.counts.stored, 3);
+  f.dir.Write("b.json", bundle("95"));
+  auto again = f.Ingest({"b.json"});
+  EXPECT_EQ(again.counts.rejected, 0);
+  EXPECT_EQ(again.counts.stored, 1);
+  EXPECT_EQ(again.counts.skipped, 2);
+  EXPECT_EQ(f.Query("SELECT source, numeric_value FROM events WHERE subject_id = 'p1' AND "
+                    "source LIKE 'Observation/%' ORDER BY source"),
+            (Rows{{"Observation/o1", "95"}, {"Observation/o2", "37"}}));
+}
+
 // A newer version of a resource whose value is text replaces its text event (event_text, schema
 // version 3), as a numeric one replaces its number.
 TEST(FhirTest, NewerVersionReplacesATextValue) {
