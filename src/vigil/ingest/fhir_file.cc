@@ -37,9 +37,16 @@ class FileIngester {
 
   Status ReadNdjson() {
     VIGIL_ASSIGN_OR_RETURN(auto reader, LineReader::Open(path_));
+    bool cut = false;
     while (true) {
       VIGIL_ASSIGN_OR_RETURN(std::optional<Line> line, reader->Next());
       if (!line) break;
+      if (line->cut) {  // the rest of this line was lost with the gzip data
+        cut = true;
+        AddReject(part_, path_, fmt::format("line {}", line->number), kGzipDamaged, line->text);
+        ++part_records_;
+        break;
+      }
       if (IsBlank(line->text)) continue;
       Mapped m = MapText(line->text, line->padded_capacity, {"", line->text, false});
       VIGIL_RETURN_IF_ERROR(Handle(m, {"line", line->number}, line->text, ""));
@@ -48,17 +55,24 @@ class FileIngester {
         VIGIL_RETURN_IF_ERROR(ResolveVersions(reader->file_bytes_read()));
       }
     }
+    if (reader->damaged() && !cut) {
+      // Every line read was whole: the damage itself is the record that was lost.
+      AddReject(part_, path_, fmt::format("byte {}", reader->file_bytes_read()), kGzipDamaged, "");
+    }
     VIGIL_RETURN_IF_ERROR(ResolveVersions(reader->file_bytes_read()));
     return HandOver(reader->file_bytes_read());
   }
 
   Status ReadJson() {
-    VIGIL_ASSIGN_OR_RETURN(simdjson::padded_string content, ReadPadded(path_));
+    bool damaged = false;
+    VIGIL_ASSIGN_OR_RETURN(simdjson::padded_string content, ReadPadded(path_, &damaged));
     content_end_ = content.data() + content.size() + simdjson::SIMDJSON_PADDING;
     const std::string_view whole(content.data(), content.size());
     std::vector<Entry> entries;
     bool is_bundle = false;
-    if (!CollectEntries(whole, entries, is_bundle)) {
+    if (damaged) {
+      AddReject(part_, path_, "file", kGzipDamaged, whole);
+    } else if (!CollectEntries(whole, entries, is_bundle)) {
       AddReject(part_, path_, "file", "malformed JSON", whole);
     } else if (!is_bundle) {
       Mapped m = MapText(whole, content.size() + simdjson::SIMDJSON_PADDING, {"", whole, false});

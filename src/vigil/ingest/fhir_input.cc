@@ -26,6 +26,23 @@ std::string SystemError(std::string_view what, const fs::path& path) {
   return fmt::format("{} {}: {}", what, path.string(), std::strerror(errno));
 }
 
+// gzread that reports damage instead of failing: truncated data (zlib's "unexpected end of file",
+// Z_BUF_ERROR at the end) or corrupt data (an error) set `damaged` and end the data.
+int GzipRead(gzFile gz, char* out, size_t n, bool& damaged) {
+  if (damaged) return 0;
+  const int got = gzread(gz, out, static_cast<unsigned>(n));
+  int error = Z_OK;
+  if (got < 0) {
+    damaged = true;
+    return 0;
+  }
+  if (got == 0) {
+    gzerror(gz, &error);
+    if (error == Z_BUF_ERROR) damaged = true;
+  }
+  return got;
+}
+
 }  // namespace
 
 bool IsGzip(const fs::path& path) { return path.extension() == ".gz"; }
@@ -36,6 +53,7 @@ struct LineReader::Source {
   std::FILE* file = nullptr;
   gzFile gz = nullptr;
   int64_t plain_read = 0;
+  bool damaged = false;  // gzip data ended early or is corrupt
 
   ~Source() {
     if (file != nullptr) std::fclose(file);
@@ -45,11 +63,7 @@ struct LineReader::Source {
   // Reads up to `n` bytes; 0 at the end.
   Result<size_t> Read(char* out, size_t n) {
     if (gz != nullptr) {
-      const int got = gzread(gz, out, static_cast<unsigned>(n));
-      if (got < 0) {
-        return base::DataLossError(
-            fmt::format("{} is not a readable gzip file (corrupt or truncated)", path.string()));
-      }
+      const int got = GzipRead(gz, out, n, damaged);
       return static_cast<size_t>(got);
     }
     const size_t got = std::fread(out, 1, n, file);
@@ -87,6 +101,8 @@ Result<std::unique_ptr<LineReader>> LineReader::Open(const fs::path& path) {
 }
 
 int64_t LineReader::file_bytes_read() const { return source_->Consumed(); }
+
+bool LineReader::damaged() const { return eof_ && source_->damaged; }
 
 Status LineReader::Fill() {
   // Keep the unconsumed tail at the front; grow when one line fills the whole buffer.
@@ -130,28 +146,26 @@ Result<std::optional<Line>> LineReader::Next() {
     line.padded_capacity =
         static_cast<size_t>(buffer_.get() + capacity_ + simdjson::SIMDJSON_PADDING - start);
     line.number = ++line_number_;
+    line.cut = newline == nullptr && source_->damaged;
     return std::optional<Line>(line);
   }
 }
 
-Result<simdjson::padded_string> ReadPadded(const fs::path& path) {
+Result<simdjson::padded_string> ReadPadded(const fs::path& path, bool* damaged) {
   std::string content;
   if (IsGzip(path)) {
     gzFile gz = gzopen(path.c_str(), "rb");
     if (gz == nullptr) return base::IoError(SystemError("cannot open", path));
     gzbuffer(gz, kGzipBuffer);
     std::vector<char> block(kReadBlock);
+    bool broken = false;
     while (true) {
-      const int got = gzread(gz, block.data(), static_cast<unsigned>(block.size()));
-      if (got < 0) {
-        gzclose(gz);
-        return base::DataLossError(
-            fmt::format("{} is not a readable gzip file (corrupt or truncated)", path.string()));
-      }
+      const int got = GzipRead(gz, block.data(), block.size(), broken);
       if (got == 0) break;
       content.append(block.data(), static_cast<size_t>(got));
     }
     gzclose(gz);
+    if (damaged != nullptr) *damaged = broken;
     return simdjson::padded_string(content);
   }
   auto loaded = simdjson::padded_string::load(path.string());

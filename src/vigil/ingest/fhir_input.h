@@ -29,7 +29,13 @@ struct Line {
   std::string_view text;
   size_t padded_capacity = 0;
   int64_t number = 0;  // 1-based
+  bool cut = false;    // the last line of damaged gzip data, without its end
 };
+
+// Why a gzip file's data ended before its end (LineReader::damage, ReadPadded).
+inline constexpr std::string_view kGzipDamaged =
+    "corrupt or truncated gzip data (the file ends before its compressed data does, or the data "
+    "is damaged)";
 
 // Reads an NDJSON file (plain or gzip) line by line. Memory: a buffer of at least the longest line
 // (starting at 8 MB), never the whole file. Not thread-safe.
@@ -44,6 +50,9 @@ class LineReader {
   base::Result<std::optional<Line>> Next();
   // Bytes of the file (compressed bytes for gzip) consumed so far.
   int64_t file_bytes_read() const;
+  // True once Next has reached the end of gzip data that is truncated or corrupt: the lines before
+  // the damage were returned (the last one marked Line::cut when it lacked its end).
+  bool damaged() const;
 
  private:
   struct Source;
@@ -59,8 +68,10 @@ class LineReader {
   int64_t line_number_ = 0;
 };
 
-// The whole (decompressed) content of a file, padded for simdjson.
-base::Result<simdjson::padded_string> ReadPadded(const std::filesystem::path& path);
+// The whole (decompressed) content of a file, padded for simdjson. `damaged` (when given) is set
+// when gzip data is truncated or corrupt; the content is then what could be read.
+base::Result<simdjson::padded_string> ReadPadded(const std::filesystem::path& path,
+                                                 bool* damaged = nullptr);
 
 // SHA-256 of each file of a list, computed on a background thread ahead of the reader, so that a
 // file already in the store is recognised before it is parsed. Reads each file in blocks.

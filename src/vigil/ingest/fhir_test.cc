@@ -299,6 +299,47 @@ TEST(FhirTest, SameVersionStoresNothingNewerVersionReplaces) {
             (Rows{{"1", "95"}}));
 }
 
+// Gzip data that ends early or is damaged: the whole lines before the damage load, and the loss is
+// one reject (the cut line, or the damage itself at its byte offset); a damaged .json.gz is one
+// reject for the file.
+TEST(FhirTest, TruncatedOrCorruptGzipIsRejectedAndTheLinesBeforeLoad) {
+  Fixture f;
+  f.dir.Write("Patient.ndjson", std::string(kPatient) + "\n");
+  std::string lines;
+  for (int i = 0; i < 3; ++i) lines += Obs("o" + std::to_string(i), "8867-4", "80", "/min") + "\n";
+  const auto gzip = [](const std::string& text) {
+    std::string out(compressBound(text.size()) + 64, '\0');
+    z_stream z{};
+    EXPECT_EQ(deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+    z.avail_in = static_cast<uInt>(text.size());
+    z.next_out = reinterpret_cast<Bytef*>(out.data());
+    z.avail_out = static_cast<uInt>(out.size());
+    EXPECT_EQ(deflate(&z, Z_FINISH), Z_STREAM_END);
+    out.resize(z.total_out);
+    deflateEnd(&z);
+    return out;
+  };
+  const std::string whole = gzip(lines);
+  // Without its 8-byte trailer (CRC and size): every line decodes, the end is missing.
+  f.dir.Write("a/Observation.ndjson.gz", whole.substr(0, whole.size() - 8));
+  // Cut inside the compressed data: the last line read lacks its end.
+  const std::string longer = gzip(lines + lines.substr(0, 40) + std::string(4000, 'x'));
+  f.dir.Write("b/Observation.ndjson.gz", longer.substr(0, longer.size() - 10));
+  f.dir.Write("c/b.json.gz", whole.substr(0, whole.size() - 8));
+  auto run = f.Ingest({"Patient.ndjson", "a", "b", "c"});
+  EXPECT_EQ(run.counts.rejected, 3);
+  const auto rejects = f.Rejects(run.run_id);
+  ASSERT_EQ(rejects.size(), 3u);
+  for (const store::Reject& r : rejects) EXPECT_TRUE(r.reason.starts_with("corrupt or truncated"));
+  EXPECT_TRUE(rejects[0].location.starts_with("byte ")) << rejects[0].location;
+  EXPECT_TRUE(rejects[1].location.starts_with("line ")) << rejects[1].location;
+  EXPECT_EQ(rejects[2].location, "file");
+  // a: 3 observations; b: the same 3 before the cut line, read and skipped as unchanged.
+  EXPECT_EQ(run.counts.stored, 1 + 3);
+  EXPECT_EQ(run.counts.skipped, 3);
+}
+
 // A bundle sent again with one resource changed: the unchanged Patient is skipped, yet the other
 // entries still find it through its fullUrl; the changed Observation replaces its older version.
 TEST(FhirTest, BundleSentAgainWithAChangeReplacesOnlyTheChange) {
