@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <functional>
 
 #include "vigil/base/logging.h"
 #include "vigil/base/memory.h"
@@ -27,6 +28,18 @@ int main(int argc, char** argv) {
   app.add_flag("-q,--quiet", quiet, "Only warnings and errors; no progress display");
   app.add_flag("-v,--verbose", verbose, "Debug logging");
   app.parse_complete_callback([&] {
+    // Before any command runs: an empty value (`--store ""`) names no file and means no number;
+    // taken as given it wrote a store nobody could find, or quietly meant the default.
+    std::function<void(const CLI::App*)> refuse_empty = [&](const CLI::App* a) {
+      for (const CLI::Option* o : a->get_options()) {
+        for (const std::string& value : o->results()) {
+          if (value.empty())
+            throw CLI::ValidationError(o->get_name(), "an empty value is not allowed");
+        }
+      }
+      for (const CLI::App* sub : a->get_subcommands()) refuse_empty(sub);
+    };
+    refuse_empty(&app);
     global.verbosity = quiet ? 0 : verbose ? 2 : 1;
     base::InitLogging(global.verbosity);
   });

@@ -66,6 +66,18 @@ TEST(IngestCliTest, ExitStatusTellsWhetherRecordsWereRejected) {
   EXPECT_NE(again.output.find("1 unchanged"), std::string::npos) << again.output;
 }
 
+// An empty value is a usage error before anything runs: `--store ""` stored a run in no file.
+TEST(IngestCliTest, AnEmptyValueIsAUsageError) {
+  testing::TempDir dir;
+  dir.Write("in/p1.psv", fixtures::File2019({fixtures::Row2019(1, {{"HR", "80"}})}));
+  Outcome empty = Vigil(dir, fmt::format("ingest --store '' --format physionet2019 '{}'",
+                                         (dir.path() / "in").string()));
+  EXPECT_EQ(empty.status, 2) << empty.output;
+  EXPECT_NE(empty.output.find("--store: an empty value is not allowed"), std::string::npos)
+      << empty.output;
+  EXPECT_FALSE(fs::exists(fs::current_path() / ".rejects.ndjson"));
+}
+
 // What users read after an ingest: `vigil stats --json` (the keys issue 2 names, each run's
 // balanced counts) and `vigil timeline` (a subject's events in time order).
 TEST(IngestCliTest, StatsJsonAndTimelineShowWhatWasStored) {
