@@ -99,6 +99,8 @@ void CommitResource(Mapped& mapped, std::string_view full_url, Context& context,
 bool IsMappedType(std::string_view resource_type);
 // The skip reason for a resource type vigil does not map: "resource type Claim".
 std::string SkippedTypeReason(std::string_view resource_type);
+// True for the resource types FHIR R4 defines.
+bool IsR4ResourceType(std::string_view resource_type);
 
 // "Patient" -> 0, "Encounter" -> 1, anything else -> 2: the order resources are read in, so that
 // what they reference is known first.

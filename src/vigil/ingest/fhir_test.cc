@@ -340,6 +340,23 @@ TEST(FhirTest, TruncatedOrCorruptGzipIsRejectedAndTheLinesBeforeLoad) {
   EXPECT_EQ(run.counts.skipped, 3);
 }
 
+// A resource type vigil does not map is skipped and named in the summary only when FHIR R4 defines
+// it: anything else in that field may be patient data, and the summary and logs never show it.
+TEST(FhirTest, OnlyFhirResourceTypesAreNamedInSkipReasons) {
+  Fixture f;
+  f.dir.Write("x/Other.ndjson", R"({"resourceType":"Claim","id":"c"})"
+                                "\n"
+                                R"({"resourceType":"JANE ROE MRN 123","id":"a"})"
+                                "\n"
+                                R"({"resourceType":"Claimx","id":"b"})"
+                                "\n");
+  auto run = f.Ingest({"x"});
+  EXPECT_EQ(run.counts.skipped, 3);
+  auto skips = f.Query("SELECT reason, count FROM ingest_skips ORDER BY reason");
+  EXPECT_EQ(skips, (Rows{{"resource type Claim", "1"},
+                         {"resource type not in FHIR R4 (not shown)", "2"}}));
+}
+
 // A bundle sent again with one resource changed: the unchanged Patient is skipped, yet the other
 // entries still find it through its fullUrl; the changed Observation replaces its older version.
 TEST(FhirTest, BundleSentAgainWithAChangeReplacesOnlyTheChange) {
