@@ -30,6 +30,8 @@ int ReportError(const base::Status& status, bool usage = false);
 CLI::Validator AtLeast(double minimum);
 // The same with a largest allowed number: "must be between 0 and 1024 (got 100000)".
 CLI::Validator Between(double minimum, double maximum);
+// The most patient-bootstrap replicates --bootstrap takes (each holds every metric it resamples).
+inline constexpr int kMaxBootstrap = 100'000;
 
 // The most worker threads a --threads flag accepts. OpenMP (inside XGBoost) sets up its threads on
 // the stack and overflows it at about 100,000; more threads than cores only slow the work down.

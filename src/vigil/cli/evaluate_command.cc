@@ -123,7 +123,7 @@ void AddEvaluateCommand(CLI::App& app, const GlobalOptions& global, int& exit_co
   sub->add_option("--json", flags->json, "Write every figure as JSON here");
   sub->add_option("--bootstrap", flags->bootstrap, "Patient-bootstrap replicates (0: none)")
       ->capture_default_str()
-      ->check(AtLeast(0));
+      ->check(Between(0, kMaxBootstrap));
   AddSeedOption(*sub, flags->seed, "Bootstrap seed");
   AddThreadsOption(*sub, flags->threads);
   sub->add_flag("--include-training-patients", flags->include_training,

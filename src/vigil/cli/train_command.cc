@@ -175,7 +175,7 @@ void AddTrainCommand(CLI::App& app, const GlobalOptions& global, int& exit_code)
   sub->add_option("--bootstrap", flags->bootstrap,
                   "Patient-bootstrap replicates for the test-set intervals (0: none)")
       ->capture_default_str()
-      ->check(AtLeast(0));
+      ->check(Between(0, kMaxBootstrap));
   AddThreadsOption(*sub, flags->threads);
   sub->callback([flags, &global, &exit_code] { exit_code = Run(*flags, global); });
 }

@@ -199,9 +199,23 @@ class BatchQueue {
   std::array<size_t, kOutFileCount> largest_{};
 };
 
+constexpr int kMaxDays = 36'525;  // a century
+// 1900-01-01 and 2200-12-31, in days since 1970-01-01.
+constexpr int64_t kFirstStartDay =
+    std::chrono::sys_days(std::chrono::year(1900) / 1 / 1).time_since_epoch().count();
+constexpr int64_t kLastStartDay =
+    std::chrono::sys_days(std::chrono::year(2200) / 12 / 31).time_since_epoch().count();
+
 base::Status Validate(const SynthOptions& o) {
   if (o.patients < 1) return base::InvalidArgumentError("--patients must be at least 1");
   if (o.cohort.days < 1) return base::InvalidArgumentError("--days must be at least 1");
+  // Birth dates (up to a century before) and stays (weeks after) must stay four-digit years.
+  if (o.cohort.days > kMaxDays) {
+    return base::InvalidArgumentError(fmt::format("--days must be at most {}", kMaxDays));
+  }
+  if (o.cohort.start_day < kFirstStartDay || o.cohort.start_day > kLastStartDay) {
+    return base::InvalidArgumentError("--start must be between 1900-01-01 and 2200-12-31");
+  }
   if (o.batch_patients < 1) return base::InvalidArgumentError("batch size must be at least 1");
   if (o.threads < 0) return base::InvalidArgumentError("--threads must not be negative");
   if (o.out.empty() && !o.dry_run) return base::InvalidArgumentError("--out is required");

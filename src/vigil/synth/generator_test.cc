@@ -288,7 +288,15 @@ TEST(GeneratorTest, RejectsBadOptionsAndLeavesNoPartialFiles) {
   o.patients = 5;
   o.cohort.days = 0;
   EXPECT_EQ(Generate(o, {}).status().code(), base::StatusCode::kInvalidArgument);
+  // Dates that would not be four-digit years (a birth date in year 0, a stay in 10000).
+  o.cohort.days = 36'526;
+  EXPECT_EQ(Generate(o, {}).status().code(), base::StatusCode::kInvalidArgument);
   o.cohort.days = 10;
+  o.cohort.start_day = -719'162;  // 0001-01-01
+  EXPECT_EQ(Generate(o, {}).status().code(), base::StatusCode::kInvalidArgument);
+  o.cohort.start_day = 2'932'890;  // 9999-12-25
+  EXPECT_EQ(Generate(o, {}).status().code(), base::StatusCode::kInvalidArgument);
+  o.cohort.start_day = kDefaultStartDay;
   MustGenerate(o);
   for (const auto& entry : fs::recursive_directory_iterator(d.path())) {
     EXPECT_EQ(entry.path().filename().string().find(".partial"), std::string::npos);
