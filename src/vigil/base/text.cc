@@ -80,6 +80,12 @@ std::vector<std::string_view> Split(std::string_view s, char sep) {
 
 bool IsValidUtf8(std::string_view s) { return simdjson::validate_utf8(s.data(), s.size()); }
 
+std::string_view StripByteOrderMark(std::string_view content) {
+  constexpr std::string_view kBom = "\xEF\xBB\xBF";
+  if (content.starts_with(kBom)) content.remove_prefix(kBom.size());
+  return content;
+}
+
 std::string_view Utf8Prefix(std::string_view s, size_t max_bytes) {
   if (s.size() <= max_bytes) return s;
   size_t end = max_bytes;

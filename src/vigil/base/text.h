@@ -23,6 +23,8 @@ bool IsValidUtf8(std::string_view s);
 
 // The longest prefix of `s` of at most `max_bytes` bytes that does not cut a UTF-8 character.
 std::string_view Utf8Prefix(std::string_view s, size_t max_bytes);
+// `content` without a leading UTF-8 byte order mark (EF BB BF), which some editors write.
+std::string_view StripByteOrderMark(std::string_view content);
 
 // Standard base64 (RFC 4648, with padding).
 std::string Base64Encode(std::string_view data);

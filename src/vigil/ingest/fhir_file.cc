@@ -6,6 +6,7 @@
 #include <exception>
 #include <unordered_map>
 
+#include "vigil/base/text.h"
 #include "vigil/ingest/fhir_input.h"
 #include "vigil/ingest/session.h"
 
@@ -47,6 +48,11 @@ class FileIngester {
         ++part_records_;
         break;
       }
+      if (line->number == 1) {  // a byte order mark some editors write
+        const std::string_view text = base::StripByteOrderMark(line->text);
+        line->padded_capacity -= line->text.size() - text.size();
+        line->text = text;
+      }
       if (IsBlank(line->text)) continue;
       Mapped m = MapText(line->text, line->padded_capacity, {"", line->text, false});
       VIGIL_RETURN_IF_ERROR(Handle(m, {"line", line->number}, line->text, ""));
@@ -67,7 +73,8 @@ class FileIngester {
     bool damaged = false;
     VIGIL_ASSIGN_OR_RETURN(simdjson::padded_string content, ReadPadded(path_, &damaged));
     content_end_ = content.data() + content.size() + simdjson::SIMDJSON_PADDING;
-    const std::string_view whole(content.data(), content.size());
+    const std::string_view whole =
+        base::StripByteOrderMark(std::string_view(content.data(), content.size()));
     std::vector<Entry> entries;
     bool is_bundle = false;
     if (damaged) {
@@ -75,7 +82,7 @@ class FileIngester {
     } else if (!CollectEntries(whole, entries, is_bundle)) {
       AddReject(part_, path_, "file", "malformed JSON", whole);
     } else if (!is_bundle) {
-      Mapped m = MapText(whole, content.size() + simdjson::SIMDJSON_PADDING, {"", whole, false});
+      Mapped m = MapText(whole, Padded(whole), {"", whole, false});
       VIGIL_RETURN_IF_ERROR(Handle(m, {"resource", -1}, whole, ""));
     } else {
       VIGIL_RETURN_IF_ERROR(ReadBundle(entries));

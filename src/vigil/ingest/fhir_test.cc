@@ -357,6 +357,16 @@ TEST(FhirTest, OnlyFhirResourceTypesAreNamedInSkipReasons) {
                          {"resource type not in FHIR R4 (not shown)", "2"}}));
 }
 
+// A UTF-8 byte order mark at the start of a file is not part of its JSON (docs/ingest.md).
+TEST(FhirTest, AByteOrderMarkIsIgnored) {
+  Fixture f;
+  f.dir.Write("a/Patient.ndjson", "\xEF\xBB\xBF" + std::string(kPatient) + "\r\n");
+  f.dir.Write("b/o.json", "\xEF\xBB\xBF" + Obs("o1", "8867-4", "80", "/min"));
+  auto run = f.Ingest({"a", "b"});
+  EXPECT_EQ(run.counts.rejected, 0);
+  EXPECT_EQ(run.counts.stored, 2);
+}
+
 // A bundle sent again with one resource changed: the unchanged Patient is skipped, yet the other
 // entries still find it through its fullUrl; the changed Observation replaces its older version.
 TEST(FhirTest, BundleSentAgainWithAChangeReplacesOnlyTheChange) {

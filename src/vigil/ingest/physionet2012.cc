@@ -120,7 +120,7 @@ class RecordReader {
       : out_(out), b_(out.batch), table_(ParameterTable::Get()) {}
 
   void Read() {
-    const std::string_view content = physionet::StripByteOrderMark(out_.content);
+    const std::string_view content = base::StripByteOrderMark(out_.content);
     if (auto problem = physionet::WholeFileProblem(content)) {
       return physionet::RejectWholeFile(out_, *problem);
     }

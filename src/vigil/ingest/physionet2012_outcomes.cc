@@ -102,7 +102,7 @@ class OutcomeReader {
       : out_(out), b_(out.batch), stays_(stays) {}
 
   void Read() {
-    const std::string_view content = physionet::StripByteOrderMark(out_.content);
+    const std::string_view content = base::StripByteOrderMark(out_.content);
     if (auto problem = physionet::WholeFileProblem(content)) {
       return physionet::RejectWholeFile(out_, *problem);
     }

@@ -101,7 +101,7 @@ class Reader {
   explicit Reader(FileOutput& out) : out_(out), b_(out.batch) {}
 
   void Read() {
-    const std::string_view content = physionet::StripByteOrderMark(out_.content);
+    const std::string_view content = base::StripByteOrderMark(out_.content);
     if (auto problem = physionet::WholeFileProblem(content)) {
       return physionet::RejectWholeFile(out_, *problem);
     }

@@ -31,12 +31,6 @@ std::optional<std::string_view> WholeFileProblem(std::string_view content) {
   return std::nullopt;
 }
 
-std::string_view StripByteOrderMark(std::string_view content) {
-  constexpr std::string_view kBom = "\xEF\xBB\xBF";
-  if (content.starts_with(kBom)) content.remove_prefix(kBom.size());
-  return content;
-}
-
 void RejectWholeFile(FileOutput& out, std::string_view reason) {
   store::Batch rejected;
   LineReader lines(out.content);

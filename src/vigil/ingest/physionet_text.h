@@ -50,9 +50,6 @@ std::string LineLocation(int64_t line);
 // Why `content` cannot be read as text at all ("empty file", "binary content ..."), or nullopt.
 std::optional<std::string_view> WholeFileProblem(std::string_view content);
 
-// The content without a leading UTF-8 byte order mark.
-std::string_view StripByteOrderMark(std::string_view content);
-
 // Replaces what a reader produced for `out` with one reject per non-empty line (the header too),
 // all with `reason`; an empty file becomes one reject at location "file". Also the session's
 // SessionOptions::reject_whole_file for the PhysioNet formats.
