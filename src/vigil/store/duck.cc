@@ -300,6 +300,19 @@ Connection::~Connection() {
 
 Connection::Connection(Connection&& other) noexcept : conn_(other.conn_) { other.conn_ = nullptr; }
 
+base::Result<size_t> Connection::CountStatements(std::string_view sql) {
+  duckdb_extracted_statements extracted = nullptr;
+  const idx_t count = duckdb_extract_statements(conn_, std::string(sql).c_str(), &extracted);
+  std::string error;
+  if (count == 0 && extracted != nullptr) {
+    const char* message = duckdb_extract_statements_error(extracted);
+    if (message != nullptr) error = message;
+  }
+  duckdb_destroy_extracted(&extracted);
+  if (!error.empty()) return base::InvalidArgumentError(error);
+  return static_cast<size_t>(count);
+}
+
 base::Status Connection::Exec(std::string_view sql) {
   VIGIL_ASSIGN_OR_RETURN(QueryResult r, Query(sql));
   (void)r;

@@ -172,6 +172,8 @@ class Connection {
   base::Status Exec(std::string_view sql);
   base::Result<QueryResult> Query(std::string_view sql);
   base::Result<PreparedStatement> Prepare(std::string_view sql);
+  // How many statements `sql` holds (an error when it does not parse).
+  base::Result<size_t> CountStatements(std::string_view sql);
   base::Result<Appender> CreateAppender(std::string_view table);
   // An appender whose rows feed `sql`, which reads them from the table `appended_data` with the
   // given column names (e.g. INSERT OR REPLACE INTO subjects SELECT * FROM appended_data).

@@ -1231,4 +1231,24 @@ Result<std::vector<std::vector<std::string>>> Store::QueryText(
   return out;
 }
 
+Result<std::vector<std::vector<std::string>>> Store::QueryAsText(
+    std::string_view sql, std::vector<std::string>* column_names) {
+  VIGIL_ASSIGN_OR_RETURN(size_t statements, impl_->conn->CountStatements(sql));
+  if (statements != 1) {
+    return base::InvalidArgumentError(
+        fmt::format("give one SQL statement at a time (found {})", statements));
+  }
+  std::string_view body = sql;
+  while (!body.empty() &&
+         (std::isspace(static_cast<unsigned char>(body.back())) || body.back() == ';')) {
+    body.remove_suffix(1);
+  }
+  // DuckDB casts every column to text itself; a statement that cannot be a subquery (SET, COPY,
+  // ...) runs as written, and its errors are reported as for the statement written.
+  auto cast =
+      QueryText(fmt::format("SELECT COLUMNS(*)::VARCHAR FROM (\n{}\n)", body), column_names);
+  if (cast.ok()) return cast;
+  return QueryText(sql, column_names);
+}
+
 }  // namespace vigil::store

@@ -187,6 +187,11 @@ class Store {
   // use the typed calls above.
   base::Result<std::vector<std::vector<std::string>>> QueryText(
       std::string_view sql, std::vector<std::string>* column_names = nullptr);
+  // Like QueryText for people (`vigil query`): exactly one statement, and every value as DuckDB
+  // writes it as text (timestamps, dates, decimals, lists, structs, intervals), not only the types
+  // the store's own readers use.
+  base::Result<std::vector<std::vector<std::string>>> QueryAsText(
+      std::string_view sql, std::vector<std::string>* column_names = nullptr);
 
   // ---- bulk reads for whole-store passes (scan.h; implemented in scan.cc) ----
   // Every (code, unit) with its key, by key.

@@ -641,6 +641,29 @@ TEST(StoreTest, CodesKeepTheFirstNameTheDataGaveThem) {
   EXPECT_EQ((*last)[0][0], "display");
 }
 
+// `vigil query`: every type as DuckDB writes it; one statement at a time; statements that cannot
+// be a subquery still run.
+TEST(StoreTest, QueryAsTextWritesEveryTypeAndTakesOneStatement) {
+  testing::TempDir dir;
+  auto store = Store::Open(dir.path() / "s.duckdb", Store::Mode::kReadWrite);
+  ASSERT_TRUE(store.ok());
+  std::vector<std::string> names;
+  auto rows = (*store)->QueryAsText(
+      "SELECT TIMESTAMP '2020-01-02 03:04:05' AS t, DATE '2020-01-02' AS d, 1.5::DECIMAL(4, 2) AS "
+      "x, [1, 2] AS l, 2::HUGEINT AS h, NULL AS n, 'a' AS s;  ",
+      &names);
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  EXPECT_EQ(names, (std::vector<std::string>{"t", "d", "x", "l", "h", "n", "s"}));
+  EXPECT_EQ(*rows, (std::vector<std::vector<std::string>>{
+                       {"2020-01-02 03:04:05", "2020-01-02", "1.50", "[1, 2]", "2", "", "a"}}));
+  auto two = (*store)->QueryAsText("SELECT 1; SELECT 2");
+  ASSERT_FALSE(two.ok());
+  EXPECT_NE(two.status().message().find("one SQL statement"), std::string::npos);
+  EXPECT_FALSE((*store)->QueryAsText("SELEC 1").ok());
+  auto pragma = (*store)->QueryAsText("SET threads = 1");
+  EXPECT_TRUE(pragma.ok()) << pragma.status().ToString();
+}
+
 // Version 6: a file is known by its content and how it was read; files recorded before get the
 // reading of their run's format, and a file refused whole is not taken as ingested.
 TEST(StoreTest, MigratedFilesAreKnownByHowTheirRunReadThem) {
