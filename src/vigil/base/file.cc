@@ -68,8 +68,15 @@ Result<std::string> ReadFile(const fs::path& path) {
 Status WriteFileAtomically(const fs::path& path, std::string_view data) {
   fs::path tmp = path;
   tmp += fmt::format(".tmp{}", ::getpid());
+  VIGIL_RETURN_IF_ERROR(CheckOutputFile(path));
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return SysError("cannot create", tmp);
+  // On failure the temporary file goes too: it may hold patient rows (predictions, a report).
+  const auto fail = [&tmp](Status s) {
+    std::error_code ec;
+    fs::remove(tmp, ec);
+    return s;
+  };
   size_t done = 0;
   while (done < data.size()) {
     ssize_t n = ::write(fd, data.data() + done, data.size() - done);
@@ -77,12 +84,36 @@ Status WriteFileAtomically(const fs::path& path, std::string_view data) {
       if (errno == EINTR) continue;
       Status s = SysError("cannot write", tmp);
       ::close(fd);
-      return s;
+      return fail(s);
     }
     done += static_cast<size_t>(n);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) return SysError("cannot flush", tmp);
-  if (::rename(tmp.c_str(), path.c_str()) != 0) return SysError("cannot rename to", path);
+  if (::fsync(fd) != 0) {
+    Status s = SysError("cannot flush", tmp);
+    ::close(fd);
+    return fail(s);
+  }
+  if (::close(fd) != 0) return fail(SysError("cannot flush", tmp));
+  if (::rename(tmp.c_str(), path.c_str()) != 0) return fail(SysError("cannot rename to", path));
+  return Status::Ok();
+}
+
+Status CheckOutputFile(const fs::path& path) {
+  if (path.empty() || !path.has_filename()) {
+    return InvalidArgumentError(fmt::format("'{}' names no file", path.string()));
+  }
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) {
+    return InvalidArgumentError(
+        fmt::format("{} is a folder: give the name of a file to write", path.string()));
+  }
+  if (path.has_parent_path() && !fs::exists(path.parent_path(), ec)) {
+    fs::create_directories(path.parent_path(), ec);
+    if (ec) {
+      return IoError(fmt::format("cannot create the folder {}: {}", path.parent_path().string(),
+                                 ec.message()));
+    }
+  }
   return Status::Ok();
 }
 

@@ -19,6 +19,9 @@ Result<std::string> ReadFile(const std::filesystem::path& path);
 
 // Writes `data` to `path` atomically: a temporary file in the same folder, fsync, then rename.
 Status WriteFileAtomically(const std::filesystem::path& path, std::string_view data);
+// Checks, before any work, that `path` can be an output file: it names a file, not a folder. Its
+// folder is created when missing.
+Status CheckOutputFile(const std::filesystem::path& path);
 
 // NotFound ("no such file or folder: P", or "no such file: P" when `files_only`) for the first of
 // `paths` that is neither an existing regular file nor, unless `files_only`, a folder.

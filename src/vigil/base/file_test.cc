@@ -46,6 +46,24 @@ TEST(CheckInputPathsTest, NamesTheFirstPathThatIsNotThere) {
             "no such file or folder: " + missing.string());
 }
 
+// An output file: its missing folders are made; a folder or an empty name is refused before any
+// temporary file exists, so nothing is left behind.
+TEST(WriteFileAtomicallyTest, MakesFoldersAndRefusesAFolderLeavingNothing) {
+  testing::TempDir dir;
+  const auto nested = dir.path() / "a" / "b" / "out.csv";
+  ASSERT_TRUE(WriteFileAtomically(nested, "x,y\n").ok());
+  EXPECT_EQ(ReadFile(nested).value(), "x,y\n");
+  const Status folder = WriteFileAtomically(dir.path() / "a", "data");
+  EXPECT_EQ(folder.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(folder.message().find("is a folder"), std::string::npos);
+  EXPECT_EQ(CheckOutputFile("").code(), StatusCode::kInvalidArgument);
+  size_t files = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir.path())) {
+    if (entry.is_regular_file()) ++files;
+  }
+  EXPECT_EQ(files, 1u);  // out.csv only: no temporary file left
+}
+
 // One buffer reused for files of different sizes holds exactly each file's bytes in turn (a
 // shorter file after a longer one leaves nothing of the longer one behind).
 TEST(ReadFileTest, ReadFileIntoReusesTheBufferAndHoldsOnlyTheNewFile) {

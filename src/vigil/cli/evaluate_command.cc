@@ -66,6 +66,10 @@ void PrintSummary(const workflow::EvaluateResult& r) {
 }
 
 int Run(const EvaluateFlags& flags, const GlobalOptions& global) {
+  for (const std::string& out : {flags.json, flags.report}) {
+    if (out.empty()) continue;
+    if (base::Status s = base::CheckOutputFile(out); !s.ok()) return ReportError(s, true);
+  }
   auto stored = LoadModelArg(flags.model, flags.registry);
   if (!stored.ok()) return ReportError(stored.status(), /*usage=*/true);
   auto store = store::Store::Open(flags.store, store::Store::Mode::kReadOnly);

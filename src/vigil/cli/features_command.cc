@@ -3,6 +3,7 @@
 
 #include <cstdio>
 
+#include "vigil/base/file.h"
 #include "vigil/base/text.h"
 #include "vigil/cli/command.h"
 #include "vigil/cli/progress.h"
@@ -79,6 +80,7 @@ void PrintSummary(const task::TaskSpec& spec, const features::Extraction& x,
 int Run(const FeaturesFlags& flags, const GlobalOptions& global) {
   auto format = store::TableFileFormatFor(flags.out);
   if (!format.ok()) return ReportError(format.status(), /*usage=*/true);
+  if (base::Status s = base::CheckOutputFile(flags.out); !s.ok()) return ReportError(s, true);
   auto spec = task::LoadTask(flags.task);
   if (!spec.ok()) return ReportError(spec.status(), /*usage=*/true);
   auto store = store::Store::Open(flags.store, store::Store::Mode::kReadOnly);

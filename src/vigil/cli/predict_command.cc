@@ -1,6 +1,7 @@
 // vigil predict --model DIR|NAME[@V] --store S --out FILE.csv [--explain [K]]
 #include <cstdio>
 
+#include "vigil/base/file.h"
 #include "vigil/base/text.h"
 #include "vigil/cli/command.h"
 #include "vigil/cli/model_arg.h"
@@ -21,6 +22,7 @@ struct PredictFlags {
 };
 
 int Run(const PredictFlags& flags, const GlobalOptions& global) {
+  if (base::Status s = base::CheckOutputFile(flags.out); !s.ok()) return ReportError(s, true);
   auto stored = LoadModelArg(flags.model, flags.registry);
   if (!stored.ok()) return ReportError(stored.status(), /*usage=*/true);
   auto store = store::Store::Open(flags.store, store::Store::Mode::kReadOnly);

@@ -115,7 +115,8 @@ void AddSynthCommand(CLI::App& app, const GlobalOptions& global, int& exit_code)
                 "Random seed: the same seed and options give byte-identical files");
   sub->add_option("--out", flags->out,
                   "Output folder (created; an earlier data set there is replaced)");
-  sub->add_option("--start", flags->start, "First day of admissions (YYYY-MM-DD, UTC; 1900-01-01 to 2200-12-31)")
+  sub->add_option("--start", flags->start,
+                  "First day of admissions (YYYY-MM-DD, UTC; 1900-01-01 to 2200-12-31)")
       ->capture_default_str();
   sub->add_option("--days", flags->days, "First admissions are spread over this many days")
       ->capture_default_str()

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <set>
 
+#include "vigil/base/file.h"
 #include "vigil/store/csv_writer.h"
 #include "vigil/store/duck.h"
 
@@ -132,6 +133,7 @@ base::Result<TableFileFormat> TableFileFormatFor(const fs::path& path) {
 base::Status WriteTableFile(const std::vector<TableColumn>& columns, size_t rows,
                             const fs::path& path, TableFileFormat format) {
   VIGIL_RETURN_IF_ERROR(CheckColumns(columns, rows));
+  VIGIL_RETURN_IF_ERROR(base::CheckOutputFile(path));
   fs::path tmp = path;
   tmp += ".tmp";
   base::Status s;
@@ -153,9 +155,12 @@ base::Status WriteTableFile(const std::vector<TableColumn>& columns, size_t rows
   }
   std::error_code ec;
   fs::rename(tmp, path, ec);
-  if (ec)
+  if (ec) {
+    std::error_code removed;
+    fs::remove(tmp, removed);  // it holds the rows
     return base::IoError(
         fmt::format("cannot rename {} to {}: {}", tmp.string(), path.string(), ec.message()));
+  }
   return base::Status::Ok();
 }
 
