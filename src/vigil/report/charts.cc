@@ -239,7 +239,9 @@ std::string ForestPlot(const evaluate::Evaluation& ev, ForestMetric metric) {
     if (std::isfinite(e.value)) {
       c.AddMarkers(
           {{e.value, i + 0.5}}, {.color = color, .radius = 4.5, .opacity = 1, .legend = ""},
-          {fmt::format("{:.3f} (95% interval {:.3f} to {:.3f})", e.value, e.lower, e.upper)});
+          {std::isfinite(e.lower) && std::isfinite(e.upper)
+               ? fmt::format("{:.3f} (95% interval {:.3f} to {:.3f})", e.value, e.lower, e.upper)
+               : fmt::format("{:.3f} (no interval)", e.value)});
     }
   }
   c.SetNote("Dashed line: whole cohort. Red: flagged. Grey: too few patients to judge.");

@@ -18,9 +18,6 @@ using internal::Tag;
 
 // An interval wider than this (AUROC units) is called imprecise in the limitations.
 constexpr double kWideAurocInterval = 0.1;
-// A calibration slope outside this range is called out even when its interval is wide.
-constexpr double kSlopeLow = 0.8;
-constexpr double kSlopeHigh = 1.2;
 constexpr double kMaxDecisionThreshold = 0.99;
 constexpr double kMinDecisionThreshold = 0.1;
 
@@ -90,13 +87,23 @@ std::vector<std::string> AutomaticLimitations(const evaluate::Evaluation& ev) {
                     internal::Num(auroc.lower), internal::Num(auroc.upper)));
   }
   const auto& slope = m.calibration.slope;
-  if ((std::isfinite(slope.upper) && slope.upper < 1) ||
-      (std::isfinite(slope.lower) && slope.lower > 1) ||
-      (std::isfinite(slope.value) && (slope.value < kSlopeLow || slope.value > kSlopeHigh))) {
+  const bool slope_apart = (std::isfinite(slope.upper) && slope.upper < 1) ||
+                           (std::isfinite(slope.lower) && slope.lower > 1);
+  if (slope_apart) {
     out.push_back(
         fmt::format("Calibration slope {}: predicted risks should be recalibrated before "
                     "they are read as probabilities in this population.",
                     internal::WithInterval(slope, 2)));
+  } else if (internal::SlopeFarFromOne(slope.value)) {
+    out.push_back(fmt::format(
+        "Calibration slope {} is far from 1, though this evaluation is too small to tell it "
+        "apart from 1: check calibration on more patients before predicted risks are read as "
+        "probabilities in this population.",
+        internal::WithInterval(slope, 2)));
+  } else if (!std::isfinite(slope.value)) {
+    out.push_back(
+        "The calibration slope is undefined here (too few outcomes, or predictions that do not "
+        "vary): how well predicted risks match observed ones cannot be judged.");
   }
   for (const auto& b : ev.baselines) {
     if (std::isfinite(b.auroc_difference.lower) && b.auroc_difference.lower > 0) continue;

@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <limits>
 #include <string>
 
 #include "vigil/base/file.h"
@@ -162,6 +163,36 @@ TEST_F(ReportTest, GlanceReportsASignificantHosmerLemeshowTest) {
   ev.overall.calibration.hosmer_lemeshow.p_value = 1e-5;
   const std::string html = RenderReport(ModelCard{}, ev, nullptr);
   EXPECT_NE(html.find(kSentence + " in some tenths of risk (p &lt; 0.001)"), std::string::npos);
+}
+
+// The glance gives a calibration verdict only where an interval supports it: without intervals
+// (no bootstrap) or with an undefined slope it states the figures and says it cannot judge, and a
+// slope far from 1 whose interval includes 1 is called too uncertain, not a match.
+TEST_F(ReportTest, GlanceJudgesCalibrationOnlyWithEvidence) {
+  const std::string kMatches = "The spread of its predictions matches";
+  const std::string kAgree = "Predicted and observed risks do not clearly differ on average";
+  evaluate::Evaluation ev = *evaluation_;
+  auto& c = ev.overall.calibration;
+  c.intercept = {0.01, -0.2, 0.2};
+  c.slope = {1.0, 0.8, 1.2};
+  std::string html = RenderReport(ModelCard{}, ev, nullptr);
+  EXPECT_NE(html.find(kMatches), std::string::npos);
+  EXPECT_NE(html.find(kAgree), std::string::npos);
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  c.intercept = {0.9, nan, nan};
+  c.slope = {2.46, nan, nan};
+  html = RenderReport(ModelCard{}, ev, nullptr);
+  EXPECT_EQ(html.find(kMatches), std::string::npos);
+  EXPECT_EQ(html.find(kAgree), std::string::npos);
+  EXPECT_NE(html.find("cannot be judged without an interval (calibration slope 2.46)"),
+            std::string::npos);
+  c.slope = {nan, nan, nan};
+  html = RenderReport(ModelCard{}, ev, nullptr);
+  EXPECT_NE(html.find("the calibration slope is undefined"), std::string::npos);
+  c.slope = {0.72, -5.43, 2.69};
+  html = RenderReport(ModelCard{}, ev, nullptr);
+  EXPECT_EQ(html.find(kMatches), std::string::npos);
+  EXPECT_NE(html.find("too small to tell it apart from 1"), std::string::npos);
 }
 
 TEST_F(ReportTest, WriteReportWritesTheFile) {

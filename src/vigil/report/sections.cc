@@ -20,18 +20,29 @@ std::string Figure(const std::string& svg) {
   return svg.empty() ? "" : "<figure>" + svg + "</figure>\n";
 }
 
+// "1 false alert", "2 false alerts".
+std::string Counted(double n, std::string_view one, std::string_view many) {
+  return Count(n) + " " + std::string(n == 1 ? one : many);
+}
+
 std::string AlertSentence(const AtThreshold& at) {
   if (!std::isfinite(at.threshold)) return "";
   std::string s = fmt::format(
       "At the operating threshold (alert when the predicted risk is {} or more), the model alerts "
-      "on "
-      "{} of predictions. It catches {} of the predictions that were followed by the outcome "
-      "(sensitivity), and when it alerts, the outcome follows {} of the time (positive predictive "
-      "value).",
-      Pct(at.threshold), Pct(at.alert_rate.value), Pct(at.sensitivity.value), Pct(at.ppv.value));
+      "on {} of predictions. It catches {} of the predictions that were followed by the outcome "
+      "(sensitivity)",
+      Pct(at.threshold), Pct(at.alert_rate.value), Pct(at.sensitivity.value));
+  if (at.tp + at.fp > 0 && std::isfinite(at.ppv.value)) {
+    s += fmt::format(
+        ", and when it alerts, the outcome follows {} of the time (positive "
+        "predictive value).",
+        Pct(at.ppv.value));
+  } else {
+    s += "; it never alerts on these predictions, so its positive predictive value is undefined.";
+  }
   if (std::isfinite(at.alerts_per_patient_day.value)) {
     s += fmt::format(" That is about {} alerts per patient per day.",
-                     Num(at.alerts_per_patient_day.value, 1));
+                     fmt::format("{:.2g}", at.alerts_per_patient_day.value));
   }
   return Tag("p", s) + "\n";
 }
@@ -39,8 +50,8 @@ std::string AlertSentence(const AtThreshold& at) {
 std::string ThresholdTable(const std::string& name, const AtThreshold& at) {
   std::string out = "<table>\n";
   out += Row({"", "Outcome followed", "No outcome"}, true);
-  out += Row({Tag("b", "Alert (" + name + ")"), Count(at.tp) + " true alerts",
-              Count(at.fp) + " false alerts"});
+  out += Row({Tag("b", "Alert (" + name + ")"), Counted(at.tp, "true alert", "true alerts"),
+              Counted(at.fp, "false alert", "false alerts")});
   out += Row({Tag("b", "No alert"), Count(at.fn) + " missed", Count(at.tn) + " correctly quiet"});
   out += "</table>\n<table>\n";
   out += Row({"Measure", "Value (95% interval)"}, true);
@@ -53,23 +64,53 @@ std::string ThresholdTable(const std::string& name, const AtThreshold& at) {
   return out + "</table>\n";
 }
 
+bool HasInterval(const evaluate::Estimate& e) {
+  return std::isfinite(e.lower) && std::isfinite(e.upper);
+}
+
+// A verdict only where an interval supports it; without one (no bootstrap, too few outcomes) the
+// figures are stated and the question is left open.
 std::string CalibrationVerdict(const evaluate::Calibration& c) {
   const evaluate::Estimate& a = c.intercept;
   const evaluate::Estimate& b = c.slope;
+  const std::string means = fmt::format("mean predicted risk {}, observed {}",
+                                        Pct(c.mean_predicted), Pct(c.observed_rate));
   std::string s;
-  if (std::isfinite(a.lower) && a.lower > 0) {
-    s += "The model underestimates risk overall (observed outcomes are more frequent than "
-         "predicted). ";
-  } else if (std::isfinite(a.upper) && a.upper < 0) {
-    s += "The model overestimates risk overall (observed outcomes are less frequent than "
-         "predicted). ";
+  if (!HasInterval(a)) {
+    s += fmt::format(
+        "Without an interval for calibration-in-the-large, whether predicted and "
+        "observed risks agree on average cannot be judged ({}). ",
+        means);
+  } else if (a.lower > 0) {
+    s += fmt::format(
+        "The model underestimates risk overall (observed outcomes are more frequent "
+        "than predicted: {}). ",
+        means);
+  } else if (a.upper < 0) {
+    s += fmt::format(
+        "The model overestimates risk overall (observed outcomes are less frequent "
+        "than predicted: {}). ",
+        means);
   } else {
-    s += "On average, predicted and observed risks agree. ";
+    s += fmt::format("Predicted and observed risks do not clearly differ on average ({}). ", means);
   }
-  if (std::isfinite(b.upper) && b.upper < 1) {
+  if (!std::isfinite(b.value)) {
+    s += "Whether the spread of its predictions matches the spread of risk cannot be judged (the "
+         "calibration slope is undefined).";
+  } else if (!HasInterval(b)) {
+    s += fmt::format(
+        "Whether the spread of its predictions matches the spread of risk cannot be "
+        "judged without an interval (calibration slope {}).",
+        Num(b.value, 2));
+  } else if (b.upper < 1) {
     s += "Its predictions are too extreme: high risks are too high and low risks too low.";
-  } else if (std::isfinite(b.lower) && b.lower > 1) {
+  } else if (b.lower > 1) {
     s += "Its predictions are too modest: real differences in risk are larger than predicted.";
+  } else if (SlopeFarFromOne(b.value)) {
+    s += fmt::format(
+        "The calibration slope, {}, is far from 1, but this evaluation is too small "
+        "to tell it apart from 1.",
+        WithInterval(b, 2));
   } else {
     s += "The spread of its predictions matches the observed spread of risk.";
   }
@@ -85,6 +126,8 @@ std::string CalibrationVerdict(const evaluate::Calibration& c) {
 }
 
 }  // namespace
+
+bool SlopeFarFromOne(double slope) { return std::isfinite(slope) && (slope < 0.8 || slope > 1.2); }
 
 std::string AtAGlanceSection(const Evaluation& ev) {
   const auto& m = ev.overall;
@@ -105,7 +148,8 @@ std::string AtAGlanceSection(const Evaluation& ev) {
   }
   for (const auto& b : ev.baselines) {
     const auto& d = b.auroc_difference;
-    std::string verdict = "no clear difference in discrimination from";
+    std::string verdict = "shows no clear difference in discrimination from";
+    if (!HasInterval(d)) verdict = "was compared, without an interval, with";
     if (std::isfinite(d.lower) && d.lower > 0) verdict = "discriminates better than";
     if (std::isfinite(d.upper) && d.upper < 0) verdict = "discriminates worse than";
     out += Tag("li", fmt::format("The model {} {} (AUROC difference {}).", verdict, b.name,

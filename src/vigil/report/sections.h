@@ -9,6 +9,9 @@
 
 namespace vigil::report::internal {
 
+// A calibration slope outside [0.8, 1.2] is called out even when its interval includes 1.
+bool SlopeFarFromOne(double slope);
+
 std::string AtAGlanceSection(const evaluate::Evaluation& ev);
 std::string CohortTable(const evaluate::Evaluation& ev);
 std::string DiscriminationSection(const evaluate::Evaluation& ev);
