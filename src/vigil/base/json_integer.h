@@ -20,6 +20,16 @@
 
 namespace vigil::base {
 
+// The text of a nlohmann::json exception for people: without its "[json.exception.type_error.302] "
+// tag ("type must be string, but is number").
+inline std::string JsonErrorText(std::string_view what) {
+  if (what.starts_with("[json.exception.")) {
+    const size_t end = what.find("] ");
+    if (end != std::string_view::npos) what.remove_prefix(end + 2);
+  }
+  return std::string(what);
+}
+
 // `v` as a T; throws Json::type_error unless it is a whole number within T's range.
 template <typename T, typename Json>
 T IntegerValue(const Json& v, std::string_view name) {

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "vigil/base/json_integer.h"
 #include "vigil/model/linear_algebra.h"
 #include "vigil/model/scoring.h"
 
@@ -244,7 +245,7 @@ base::Result<Calibrator> Calibrator::FromJson(const nlohmann::json& json) {
     }
     return c;
   } catch (const nlohmann::json::exception& e) {
-    return base::DataLossError(fmt::format("calibration JSON: {}", e.what()));
+    return base::DataLossError(fmt::format("calibration JSON: {}", base::JsonErrorText(e.what())));
   }
 }
 

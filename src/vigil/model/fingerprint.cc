@@ -96,7 +96,7 @@ base::Result<DataFingerprint> DataFingerprint::FromJson(const nlohmann::json& j)
     f.last_time = j.at("last_time").get<std::string>();
     return f;
   } catch (const nlohmann::json::exception& e) {
-    return base::DataLossError(fmt::format("fingerprint JSON: {}", e.what()));
+    return base::DataLossError(fmt::format("fingerprint JSON: {}", base::JsonErrorText(e.what())));
   }
 }
 

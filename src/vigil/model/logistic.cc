@@ -379,7 +379,7 @@ base::Result<LogisticModel> LogisticModel::FromJson(const nlohmann::json& json) 
     }
     return m;
   } catch (const nlohmann::json::exception& e) {
-    return base::DataLossError(fmt::format("logistic model JSON: {}", e.what()));
+    return base::DataLossError(fmt::format("logistic model JSON: {}", base::JsonErrorText(e.what())));
   }
 }
 

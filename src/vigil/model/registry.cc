@@ -43,7 +43,7 @@ base::Result<nlohmann::ordered_json> ReadJson(const fs::path& path) {
   VIGIL_ASSIGN_OR_RETURN(std::string text, base::ReadFile(path));
   auto j = nlohmann::ordered_json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) {
-    return base::DataLossError(fmt::format("{} is not valid JSON", path.filename().string()));
+    return base::DataLossError(fmt::format("{} is not valid JSON", path.string()));
   }
   return j;
 }
@@ -165,6 +165,7 @@ base::Result<StoredModel> ReadModelFolder(const fs::path& dir) {
     return base::NotFoundError(fmt::format("no model folder at {}", dir.string()));
   }
   VIGIL_ASSIGN_OR_RETURN(auto manifest, ReadJson(dir / "manifest.json"));
+  std::string_view part = "manifest.json";  // the file being read, for errors
   try {
     if (manifest.at("format").get<std::string>() != kFormat) {
       return base::DataLossError("manifest.json is not a vigil model manifest");
@@ -199,19 +200,25 @@ base::Result<StoredModel> ReadModelFolder(const fs::path& dir) {
     VIGIL_ASSIGN_OR_RETURN(auto fingerprint, parse("fingerprint.json"));
     VIGIL_ASSIGN_OR_RETURN(auto card, parse("card.json"));
     if (!files.contains("task.yaml")) return base::DataLossError("task.yaml is missing");
+    part = "features.json";
+    const auto feature_names = features.at("names").get<std::vector<std::string>>();
+    part = "threshold.json, calibration.json or training.json";
     VIGIL_ASSIGN_OR_RETURN(
         TrainedModel model,
         TrainedModel::FromFiles(*kind, files, nlohmann::json::parse(calibration.dump()),
-                                nlohmann::json::parse(threshold.dump()), training,
-                                features.at("names").get<std::vector<std::string>>()));
+                                nlohmann::json::parse(threshold.dump()), training, feature_names));
     ModelMetadata meta;
     meta.task_yaml = files["task.yaml"];
+    part = "features.json";
     meta.feature_definitions = features.at("definitions");
     meta.metrics = metrics;
+    part = "fingerprint.json";
     VIGIL_ASSIGN_OR_RETURN(meta.fingerprint,
                            DataFingerprint::FromJson(nlohmann::json::parse(fingerprint.dump())));
+    part = "card.json";
     meta.intended_use = card.value("intended_use", "");
     meta.limitations = card.value("limitations", std::vector<std::string>{});
+    part = "manifest.json";
     if (files.contains("training_patients.json")) {
       VIGIL_ASSIGN_OR_RETURN(meta.training_patients, parse("training_patients.json"));
     }
@@ -222,7 +229,8 @@ base::Result<StoredModel> ReadModelFolder(const fs::path& dir) {
                        std::move(model),
                        std::move(meta)};
   } catch (const nlohmann::json::exception& e) {
-    return base::DataLossError(fmt::format("model folder {}: {}", dir.string(), e.what()));
+    return base::DataLossError(
+        fmt::format("model folder {}: {}: {}", dir.string(), part, base::JsonErrorText(e.what())));
   }
 }
 

@@ -11,6 +11,7 @@
 #include <tuple>
 
 #include "vigil/base/file.h"
+#include "vigil/base/hash.h"
 #include "vigil/base/text.h"
 #include "vigil/model/fingerprint.h"
 #include "vigil/model/train.h"
@@ -209,6 +210,36 @@ TEST_F(RegistryTest, AlteredOrMissingFilesAreDetected) {
   EXPECT_EQ(ReadModelFolder(tmp_.path() / "absent").status().code(), base::StatusCode::kNotFound);
   EXPECT_EQ(WriteModelFolder(saved->dir, "m", 1, *xgboost_, Metadata()).code(),
             base::StatusCode::kAlreadyExists);
+}
+
+// A file edited by hand (its manifest digest updated too) is still checked, and the error names
+// the file in plain words: a threshold outside [0, 1], a card.json value of the wrong type.
+TEST_F(RegistryTest, HandEditedFilesAreCheckedAndNamed) {
+  Registry registry(tmp_.path());
+  auto saved = registry.Save("m", *xgboost_, Metadata());
+  ASSERT_TRUE(saved.ok());
+  const auto edit = [&](const std::string& file, const std::string& key,
+                        const nlohmann::ordered_json& value) {
+    auto j = nlohmann::ordered_json::parse(*base::ReadFile(saved->dir / file));
+    j[key] = value;
+    ASSERT_TRUE(base::WriteFileAtomically(saved->dir / file, j.dump(2)).ok());
+    auto manifest = nlohmann::ordered_json::parse(*base::ReadFile(saved->dir / "manifest.json"));
+    manifest["files"][file] = base::Sha256Hex(j.dump(2));
+    ASSERT_TRUE(base::WriteFileAtomically(saved->dir / "manifest.json", manifest.dump(2)).ok());
+  };
+  edit("threshold.json", "threshold", -5);
+  auto loaded = registry.Load("m");
+  ASSERT_FALSE(loaded.ok());
+  EXPECT_EQ(loaded.status().message(),
+            "threshold.json: the threshold must be a number from 0 to 1");
+  edit("threshold.json", "threshold", 0.5);
+  ASSERT_TRUE(registry.Load("m").ok());
+  edit("card.json", "intended_use", 42);
+  loaded = registry.Load("m");
+  ASSERT_FALSE(loaded.ok());
+  EXPECT_NE(loaded.status().message().find(": card.json: type must be string"), std::string::npos)
+      << loaded.status().message();
+  EXPECT_EQ(loaded.status().message().find("[json.exception"), std::string::npos);
 }
 
 TEST_F(RegistryTest, ParseModelSpec) {

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <unordered_map>
 
+#include "vigil/base/json_integer.h"
+
 namespace vigil::model {
 namespace {
 
@@ -243,6 +245,9 @@ base::Result<TrainedModel> TrainedModel::FromFiles(
       parts.rule.true_negative = u.at("true_negative").get<double>();
     }
     parts.operating_point.threshold = threshold.at("threshold").get<double>();
+    if (!(parts.operating_point.threshold >= 0 && parts.operating_point.threshold <= 1)) {
+      return base::DataLossError("threshold.json: the threshold must be a number from 0 to 1");
+    }
     const auto& held = threshold.at("held_out");
     parts.operating_point.sensitivity = NumberOrNaN(held, "sensitivity");
     parts.operating_point.specificity = NumberOrNaN(held, "specificity");
@@ -250,7 +255,7 @@ base::Result<TrainedModel> TrainedModel::FromFiles(
     parts.operating_point.alert_rate = NumberOrNaN(held, "alert_rate");
     parts.operating_point.utility = held.value("utility", 0.0);
   } catch (const nlohmann::json::exception& e) {
-    return base::DataLossError(fmt::format("threshold JSON: {}", e.what()));
+    return base::DataLossError(fmt::format("threshold.json: {}", base::JsonErrorText(e.what())));
   }
   parts.training = std::move(training);
   return Assemble(std::move(parts));

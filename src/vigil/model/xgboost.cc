@@ -3,10 +3,12 @@
 #include <fmt/format.h>
 #include <xgboost/c_api.h>
 
+#include <cctype>
 #include <cmath>
 #include <limits>
 #include <nlohmann/json.hpp>
 
+#include "vigil/base/json_integer.h"
 #include "vigil/base/text.h"
 
 namespace vigil::model::xgb {
@@ -15,9 +17,16 @@ namespace {
 // The one place where an XGBoost return code becomes a Status.
 base::Status Check(int rc, std::string_view call) {
   if (rc == 0) return base::Status::Ok();
-  const char* reason = XGBGetLastError();
-  return base::InternalError(
-      fmt::format("XGBoost {} failed: {}", call, reason != nullptr ? reason : "(no message)"));
+  const char* last = XGBGetLastError();
+  std::string_view reason = last != nullptr ? last : "(no message)";
+  // The library appends its C++ stack trace, which says nothing to a user.
+  if (const size_t trace = reason.find("Stack trace:"); trace != std::string_view::npos) {
+    reason = reason.substr(0, trace);
+  }
+  while (!reason.empty() && std::isspace(static_cast<unsigned char>(reason.back()))) {
+    reason.remove_suffix(1);
+  }
+  return base::InternalError(fmt::format("XGBoost {} failed: {}", call, reason));
 }
 
 #define VIGIL_XGB_CALL(call) VIGIL_RETURN_IF_ERROR(Check((call), #call))
@@ -252,8 +261,8 @@ base::Result<Booster> AverageBoosters(std::span<const Booster* const> members) {
     merged["learner"]["attributes"] = nlohmann::json::object();
     return Booster::FromJson(merged.dump());
   } catch (const nlohmann::json::exception& e) {
-    return base::InternalError(
-        fmt::format("XGBoost model JSON has an unexpected shape: {}", e.what()));
+    return base::InternalError(fmt::format("XGBoost model JSON has an unexpected shape: {}",
+                                           base::JsonErrorText(e.what())));
   }
 }
 
