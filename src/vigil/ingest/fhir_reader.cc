@@ -46,8 +46,16 @@ Status IngestAll(store::Store& store, IngestSession& session, const std::vector<
   VIGIL_ASSIGN_OR_RETURN(fhir::Context context, LoadContext(store));
   simdjson::ondemand::parser parser;
   for (size_t i = 0; i < files.size(); ++i) {
-    VIGIL_ASSIGN_OR_RETURN(std::string sha256, hashes.Get(i));
+    Result<std::string> hashed = hashes.Get(i);
     const std::string reading = Reading(files[i]);
+    if (!hashed.ok()) {  // unreadable: one rejected record, and the run goes on
+      store::Batch part;
+      AddReject(part, files[i], "file", UnreadableReason(hashed.status()), "");
+      VIGIL_RETURN_IF_ERROR(session.AddPart(std::move(part), 0));
+      VIGIL_RETURN_IF_ERROR(session.EndFile(files[i], "", reading));
+      continue;
+    }
+    const std::string sha256 = std::move(hashed).value();
     if (session.AlreadyIngested(sha256, reading)) {
       std::error_code ec;
       session.CountUnchanged(static_cast<int64_t>(fs::file_size(files[i], ec)));

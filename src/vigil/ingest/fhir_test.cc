@@ -367,6 +367,20 @@ TEST(FhirTest, AByteOrderMarkIsIgnored) {
   EXPECT_EQ(run.counts.stored, 2);
 }
 
+// A file that cannot be read (see the PhysioNet test of the same name) is one rejected record.
+TEST(FhirTest, AnUnreadableFileIsARejectAndTheRunGoesOn) {
+  Fixture f;
+  f.dir.Write("a/Patient.ndjson", std::string(kPatient) + "\n");
+  std::filesystem::create_symlink("/proc/self/mem", f.dir.path() / "a" / "Observation.ndjson");
+  auto run = f.Ingest({"a"});
+  EXPECT_EQ(run.counts.stored, 1);
+  EXPECT_EQ(run.counts.rejected, 1);
+  const auto rejects = f.Rejects(run.run_id);
+  ASSERT_EQ(rejects.size(), 1u);
+  EXPECT_EQ(rejects[0].location, "file");
+  EXPECT_EQ(rejects[0].reason.rfind("cannot read the file (", 0), 0u) << rejects[0].reason;
+}
+
 // A bundle sent again with one resource changed: the unchanged Patient is skipped, yet the other
 // entries still find it through its fullUrl; the changed Observation replaces its older version.
 TEST(FhirTest, BundleSentAgainWithAChangeReplacesOnlyTheChange) {

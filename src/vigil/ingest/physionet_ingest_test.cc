@@ -227,6 +227,25 @@ TEST(PhysioNetIngestTest, AFileRefusedWholeIsReadAgain) {
   EXPECT_EQ(Column(*store, kDiedInStay), std::set<std::string>{"1"});
 }
 
+// A file that cannot be read is one rejected record (location "file"), and the run goes on. Tests
+// may run as root, whom file modes do not stop: /proc/self/mem fails every read at offset 0.
+TEST(PhysioNetIngestTest, AnUnreadableFileIsARejectAndTheRunGoesOn) {
+  testing::TempDir dir;
+  dir.Write("a/p1.psv", File2019({Row2019(1, {{"HR", "80"}})}));
+  std::filesystem::create_symlink("/proc/self/mem", dir.path() / "a" / "p2.psv");
+  auto store = OpenStore(dir);
+  auto run = Ingest(*store, "physionet2019", {dir.path() / "a"});
+  ASSERT_TRUE(run.ok()) << run.status().ToString();
+  EXPECT_EQ(run->counts.rejected, 1);
+  EXPECT_TRUE(run->counts.Balanced());
+  EXPECT_EQ(Column(*store, "SELECT stay_id FROM stays"), std::set<std::string>{"p1"});
+  auto rejects = store->GetRejects(run->run_id);
+  ASSERT_TRUE(rejects.ok());
+  ASSERT_EQ(rejects->size(), 1u);
+  EXPECT_EQ((*rejects)[0].location, "file");
+  EXPECT_EQ((*rejects)[0].reason.rfind("cannot read the file (", 0), 0u) << (*rejects)[0].reason;
+}
+
 TEST(PhysioNetIngestTest, OutcomesAreOnlyFor2012) {
   testing::TempDir dir;
   dir.Write("a/p1.psv", File2019({Row2019(1)}));

@@ -36,6 +36,14 @@ void MergeSkip(std::vector<store::SkipCount>& skips, std::string_view reason, in
 
 }  // namespace
 
+std::string UnreadableReason(const Status& read_error) {
+  // The message is "cannot open PATH: why"; the reject's file column already names the path.
+  const std::string& message = read_error.message();
+  const size_t colon = message.rfind(": ");
+  return "cannot read the file (" +
+         (colon == std::string::npos ? message : message.substr(colon + 2)) + ")";
+}
+
 void AddSkip(store::Batch& out, std::string_view reason, int64_t count) {
   out.counts.records_in += count;
   out.counts.skipped += count;
@@ -430,8 +438,14 @@ class ReadAhead {
   }
 
   Result<FileOutput> Load(const fs::path& path, std::string buffer) {
-    VIGIL_RETURN_IF_ERROR(base::ReadFileInto(path, buffer));
     FileOutput out;
+    if (Status read = base::ReadFileInto(path, buffer); !read.ok()) {
+      // One record, rejected; the run goes on (a later run reads the file again).
+      out.path = path;
+      out.reading = reading_(path);
+      AddReject(out.batch, path, "file", UnreadableReason(read), "");
+      return out;
+    }
     out.path = path;
     out.sha256 = base::Sha256Hex(buffer);
     out.reading = reading_(path);

@@ -48,6 +48,9 @@ struct FileOutput {
 
 // Adds `count` records skipped for `reason` to `out` (merging equal reasons) and to its counts.
 void AddSkip(store::Batch& out, std::string_view reason, int64_t count = 1);
+// The reject reason for a file that could not be read ("cannot read the file (Permission
+// denied)"), from the read's error.
+std::string UnreadableReason(const base::Status& read_error);
 // Adds a reject to `out` and counts it.
 void AddReject(store::Batch& out, const std::filesystem::path& file, std::string location,
                std::string_view reason, std::string_view raw);
