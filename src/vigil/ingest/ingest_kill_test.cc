@@ -176,6 +176,9 @@ TEST(IngestKillTest, KilledRunHoldsWholeFilesAndRerunCompletesIt) {
     auto balance =
         Query(**store, "SELECT records_in = stored + rejected + skipped FROM ingest_runs");
     EXPECT_EQ(balance.at(0).at(0), "true");
+    // The run counts the files it committed before the kill.
+    auto files = Query(**store, "SELECT files_ingested FROM ingest_runs");
+    EXPECT_EQ(files.at(0).at(0), std::to_string(listed.size()));
   }
 
   EXPECT_EQ(RunToEnd(IngestCommand(killed, dir.path() / "in")), 3);  // some cells are rejected

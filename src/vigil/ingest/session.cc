@@ -153,7 +153,6 @@ Status IngestSession::AddFile(FileOutput& file) {
 
   Merge(b);
 
-  ++files_ingested_;
   ++progress_.files_done;
   progress_.bytes_done += static_cast<int64_t>(file.content.size());
   progress_.counts += b.counts;
@@ -229,7 +228,6 @@ Status IngestSession::EndFile(const fs::path& path, const std::string& sha256,
   if (store::IngestedFile::Remembered(counts))
     seen_.insert(store::IngestedFile::Key(sha256, reading));
   pending_.files.push_back({sha256, reading, path.string(), counts});
-  ++files_ingested_;
   ++progress_.files_done;
   if (file_transaction_) {
     VIGIL_RETURN_IF_ERROR(Flush());
@@ -315,7 +313,7 @@ Result<store::RunSummary> IngestSession::Finish(bool failed) {
   Status flushed = failed ? written : Flush();
   if (flushed.ok()) flushed = Sync();
   const char* status = (failed || !flushed.ok()) ? "failed" : "complete";
-  VIGIL_RETURN_IF_ERROR(store_.FinishRun(run_id_, status, files_ingested_, files_unchanged_));
+  VIGIL_RETURN_IF_ERROR(store_.FinishRun(run_id_, status, files_unchanged_));
   VIGIL_RETURN_IF_ERROR(store_.WriteRejectFile());
   VIGIL_RETURN_IF_ERROR(flushed);
   return store_.GetRun(run_id_);

@@ -156,7 +156,6 @@ class IngestSession {
   store::Batch pending_;
   size_t pending_events_ = 0;  // pending_.event_count(), kept as parts arrive
   Progress progress_;
-  int64_t files_ingested_ = 0;
   int64_t files_unchanged_ = 0;
   store::Counts file_counts_;  // of the streamed file in progress
   bool file_in_progress_ = false;

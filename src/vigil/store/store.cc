@@ -593,10 +593,10 @@ Status WriteAccounting(duck::Connection& conn, int64_t run_id, const Batch& batc
   }
   return conn.Exec(
       fmt::format("UPDATE ingest_runs SET records_in = records_in + {}, stored = stored + {}, "
-                  "rejected = rejected "
-                  "+ {}, skipped = skipped + {} WHERE run_id = {}",
+                  "rejected = rejected + {}, skipped = skipped + {}, files_ingested = "
+                  "files_ingested + {} WHERE run_id = {}",
                   batch.counts.records_in, batch.counts.stored, batch.counts.rejected,
-                  batch.counts.skipped, run_id));
+                  batch.counts.skipped, batch.files.size(), run_id));
 }
 
 Status WriteAll(duck::Connection& conn, int64_t run_id, const Batch& batch, KeyMaps& keys,
@@ -827,16 +827,14 @@ Result<int64_t> Store::StartRun(std::string_view format, std::string_view argume
   return run_id;
 }
 
-Status Store::FinishRun(int64_t run_id, std::string_view status, int64_t files_ingested,
-                        int64_t files_unchanged) {
-  VIGIL_ASSIGN_OR_RETURN(
-      auto stmt, impl_->conn->Prepare("UPDATE ingest_runs SET status = ?, finished = ?, "
-                                      "files_ingested = ?, files_unchanged = ? WHERE run_id = ?"));
+Status Store::FinishRun(int64_t run_id, std::string_view status, int64_t files_unchanged) {
+  VIGIL_ASSIGN_OR_RETURN(auto stmt,
+                         impl_->conn->Prepare("UPDATE ingest_runs SET status = ?, finished = ?, "
+                                              "files_unchanged = ? WHERE run_id = ?"));
   VIGIL_RETURN_IF_ERROR(stmt.BindString(1, status));
   VIGIL_RETURN_IF_ERROR(stmt.BindTimestamp(2, NowMicros()));
-  VIGIL_RETURN_IF_ERROR(stmt.BindInt64(3, files_ingested));
-  VIGIL_RETURN_IF_ERROR(stmt.BindInt64(4, files_unchanged));
-  VIGIL_RETURN_IF_ERROR(stmt.BindInt64(5, run_id));
+  VIGIL_RETURN_IF_ERROR(stmt.BindInt64(3, files_unchanged));
+  VIGIL_RETURN_IF_ERROR(stmt.BindInt64(4, run_id));
   VIGIL_ASSIGN_OR_RETURN(auto done, stmt.Execute());
   (void)done;
   return Status::Ok();

@@ -138,10 +138,10 @@ class Store {
   // Records a new run (committed at once, status "running") and returns its id.
   base::Result<int64_t> StartRun(std::string_view format, std::string_view arguments,
                                  int64_t files_in);
-  // Sets the run's final status, file counts and finish time.
-  base::Status FinishRun(int64_t run_id, std::string_view status, int64_t files_ingested,
-                         int64_t files_unchanged);
-  // Writes `batch` in one transaction and adds its counts to run `run_id`. On error nothing is
+  // Sets the run's final status, its count of unchanged files and its finish time.
+  base::Status FinishRun(int64_t run_id, std::string_view status, int64_t files_unchanged);
+  // Writes `batch` in one transaction and adds its counts (records, and its files as ingested) to
+  // run `run_id`, so that a run cut short counts what it committed. On error nothing is
   // written. Inside an open multi-batch transaction (BeginTransaction) the batch joins it instead,
   // and an error rolls the whole transaction back.
   base::Status WriteBatch(int64_t run_id, const Batch& batch);

@@ -65,7 +65,7 @@ TEST(StoreTest, CreatesSchemaAndWritesABatch) {
   auto run = (*store)->StartRun("test", "args", 1);
   ASSERT_TRUE(run.ok());
   ASSERT_TRUE((*store)->WriteBatch(*run, OneStayBatch("s1", "h1")).ok());
-  ASSERT_TRUE((*store)->FinishRun(*run, "complete", 1, 0).ok());
+  ASSERT_TRUE((*store)->FinishRun(*run, "complete", 0).ok());
 
   auto stats = (*store)->GetStats();
   ASSERT_TRUE(stats.ok());
