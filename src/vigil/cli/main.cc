@@ -1,6 +1,8 @@
 // vigil: the command-line entry point. Subcommands live in *_command.cc.
 #include <duckdb.h>
 #include <fmt/format.h>
+#include <signal.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <functional>
@@ -10,9 +12,29 @@
 #include "vigil/base/version.h"
 #include "vigil/cli/command.h"
 
+namespace {
+
+// Ctrl-C or a termination request: say what becomes of the work, then end as the signal would
+// (status 128 + signal). Only async-signal-safe calls here. Whatever was committed stays; files and
+// models are written whole or not at all, and an ingest is completed by running it again.
+extern "C" void OnInterrupt(int signal) {
+  constexpr char kMessage[] =
+      "\nvigil: interrupted; what was committed is kept (run an interrupted ingest again to "
+      "complete it)\n";
+  (void)!::write(STDERR_FILENO, kMessage, sizeof(kMessage) - 1);
+  ::_exit(128 + signal);
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   using namespace vigil;
   base::ReserveThreadHeaps();
+  struct sigaction interrupt {};
+  interrupt.sa_handler = OnInterrupt;
+  sigemptyset(&interrupt.sa_mask);
+  ::sigaction(SIGINT, &interrupt, nullptr);
+  ::sigaction(SIGTERM, &interrupt, nullptr);
   CLI::App app{
       "vigil: a clinical machine-learning engine (ingest, store, tasks, features, models, "
       "evaluation)",
