@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <set>
 
 namespace vigil::base {
 namespace fs = std::filesystem;
@@ -137,14 +138,29 @@ Result<std::vector<fs::path>> ListInputFiles(const std::vector<fs::path>& paths,
       out.push_back(p);
       continue;
     }
-    for (auto it = fs::recursive_directory_iterator(p, ec);
+    // Linked folders are walked too, each real folder once (a link back up would loop).
+    std::set<fs::path> walked = {fs::canonical(p, ec)};
+    for (auto it = fs::recursive_directory_iterator(
+             p, fs::directory_options::follow_directory_symlink, ec);
          !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
       const std::string name = it->path().filename().string();
+      std::error_code entry_ec;
+      const bool is_directory = it->is_directory(entry_ec);
       if (!name.empty() && name[0] == '.') {
-        if (it->is_directory()) it.disable_recursion_pending();
+        if (is_directory) it.disable_recursion_pending();
         continue;
       }
-      if (it->is_regular_file() && HasSuffix(name, suffixes)) out.push_back(it->path());
+      if (is_directory) {
+        if (!walked.insert(fs::canonical(it->path(), entry_ec)).second) {
+          it.disable_recursion_pending();
+        }
+        continue;
+      }
+      if (!HasSuffix(name, suffixes)) continue;
+      // A link to nothing is listed too: reading it fails, and the file is reported, not lost.
+      if (it->is_regular_file(entry_ec) || (it->is_symlink(entry_ec) && !it->exists(entry_ec))) {
+        out.push_back(it->path());
+      }
     }
     if (ec) return IoError(fmt::format("cannot list {}: {}", p.string(), ec.message()));
   }

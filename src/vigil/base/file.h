@@ -30,7 +30,9 @@ Status CheckInputPaths(const std::vector<std::filesystem::path>& paths, bool fil
 // Files under each of `paths` (a file stands for itself; a folder is walked recursively) whose name
 // ends with one of `suffixes` (all files when empty), sorted by the bytes of the path so runs are
 // deterministic.
-// Hidden files (leading '.') are ignored. A path that does not exist is an error.
+// Hidden files (leading '.') are ignored. A path that does not exist is an error. Linked folders
+// are walked (each real folder once), and a link to nothing is listed (reading it then fails, so it
+// is reported rather than silently left out).
 Result<std::vector<std::filesystem::path>> ListInputFiles(
     const std::vector<std::filesystem::path>& paths, const std::vector<std::string>& suffixes);
 

@@ -46,6 +46,28 @@ TEST(CheckInputPathsTest, NamesTheFirstPathThatIsNotThere) {
             "no such file or folder: " + missing.string());
 }
 
+// Linked folders are walked once each (a link back up does not loop); a link to nothing is listed,
+// so that reading it fails and it is reported.
+TEST(ListInputFilesTest, FollowsLinkedFoldersOnceAndListsBrokenLinks) {
+  testing::TempDir dir;
+  namespace fs = std::filesystem;
+  dir.Write("in/a/1.psv", "x");
+  dir.Write("elsewhere/2.psv", "x");
+  fs::create_directory_symlink(dir.path() / "elsewhere", dir.path() / "in" / "linked");
+  fs::create_directory_symlink(dir.path() / "in" / "a", dir.path() / "in" / "again");
+  fs::create_directory_symlink(dir.path() / "in", dir.path() / "in" / "a" / "up");
+  fs::create_symlink(dir.path() / "gone.psv", dir.path() / "in" / "broken.psv");
+  auto files = ListInputFiles({dir.path() / "in"}, {".psv"});
+  ASSERT_TRUE(files.ok()) << files.status().ToString();
+  std::vector<std::string> names;
+  for (const auto& f : *files) names.push_back(f.lexically_relative(dir.path() / "in").string());
+  // in/a is reached directly and through "again": its file is listed once, under either path.
+  ASSERT_EQ(names.size(), 3u) << ::testing::PrintToString(names);
+  EXPECT_EQ(names[1], "broken.psv");
+  EXPECT_EQ(names[2], "linked/2.psv");
+  EXPECT_TRUE(names[0] == "a/1.psv" || names[0] == "again/1.psv") << names[0];
+}
+
 // An output file: its missing folders are made; a folder or an empty name is refused before any
 // temporary file exists, so nothing is left behind.
 TEST(WriteFileAtomicallyTest, MakesFoldersAndRefusesAFolderLeavingNothing) {
