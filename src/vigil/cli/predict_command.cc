@@ -1,4 +1,6 @@
 // vigil predict --model DIR|NAME[@V] --store S --out FILE.csv [--explain [K]]
+#include <spdlog/spdlog.h>
+
 #include <cstdio>
 
 #include "vigil/base/file.h"
@@ -35,6 +37,12 @@ int Run(const PredictFlags& flags, const GlobalOptions& global) {
   auto r = workflow::PredictToFile(*stored, **store, flags.out, request);
   progress.Done();
   if (!r.ok()) return ReportError(r.status());
+  if (r->rows == 0) {
+    spdlog::warn(
+        "the model's task has no prediction times in this store (no stay fits its cohort): {} "
+        "holds only its header",
+        flags.out);
+  }
   if (global.verbosity > 0) {
     std::printf("vigil predict: %s rows of %s patients, %s alerts (threshold %.4g)\n",
                 base::WithThousands(r->rows).c_str(), base::WithThousands(r->patients).c_str(),
