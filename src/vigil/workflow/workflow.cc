@@ -512,9 +512,11 @@ std::string CsvField(std::string_view s) {
 
 Result<model::XgboostParams> ParseXgboostParams(std::string_view json_text) {
   auto j = nlohmann::json::parse(json_text, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) {
-    return base::InvalidArgumentError("hyperparameters: expected a JSON object");
+  if (j.is_discarded()) {
+    return base::InvalidArgumentError(
+        "hyperparameters: not valid JSON (or a number beyond the range of a double)");
   }
+  if (!j.is_object()) return base::InvalidArgumentError("hyperparameters: expected a JSON object");
   if (j.contains("hyperparameters") && j.contains("model")) {  // a model folder's file
     // A blend's file names its XGBoost part's hyperparameters.
     if ((j["model"] != "xgboost" && j["model"] != "blend") || !j["hyperparameters"].is_object()) {
@@ -524,8 +526,10 @@ Result<model::XgboostParams> ParseXgboostParams(std::string_view json_text) {
     j = nlohmann::json(j["hyperparameters"]);
   }
   model::XgboostParams p;
+  std::string key_read;  // for errors
   try {
     for (const auto& [key, value] : j.items()) {
+      key_read = key;
       if (key == "max_depth") {
         p.max_depth = base::IntegerValue<int>(value, key);
       } else if (key == "learning_rate" || key == "eta") {
@@ -554,12 +558,30 @@ Result<model::XgboostParams> ParseXgboostParams(std::string_view json_text) {
       }
     }
   } catch (const nlohmann::json::exception&) {
-    return base::InvalidArgumentError("hyperparameters: a value has the wrong type");
+    return base::InvalidArgumentError(
+        fmt::format("hyperparameters: '{}' has the wrong type (or is out of range)", key_read));
   }
-  if (p.max_depth < 1 || p.max_depth > 20 || !(p.learning_rate > 0 && p.learning_rate <= 1) ||
-      !(p.subsample > 0 && p.subsample <= 1) ||
-      !(p.colsample_bytree > 0 && p.colsample_bytree <= 1) || p.max_bin < 2) {
-    return base::InvalidArgumentError("hyperparameters: a value is out of range");
+  const auto out_of_range = [](std::string_view key, std::string_view range) {
+    return base::InvalidArgumentError(fmt::format("hyperparameters: '{}' must be {}", key, range));
+  };
+  if (p.max_depth < 1 || p.max_depth > 20) return out_of_range("max_depth", "from 1 to 20");
+  if (!(p.learning_rate > 0 && p.learning_rate <= 1)) {
+    return out_of_range("learning_rate", "above 0 and at most 1");
+  }
+  if (!(p.subsample > 0 && p.subsample <= 1))
+    return out_of_range("subsample", "above 0 and at most 1");
+  if (!(p.colsample_bytree > 0 && p.colsample_bytree <= 1)) {
+    return out_of_range("colsample_bytree", "above 0 and at most 1");
+  }
+  if (p.max_bin < 2) return out_of_range("max_bin", "at least 2");
+  if (!(p.min_child_weight >= 0 && std::isfinite(p.min_child_weight))) {
+    return out_of_range("min_child_weight", "a number of at least 0");
+  }
+  if (!(p.reg_lambda >= 0 && std::isfinite(p.reg_lambda))) {
+    return out_of_range("reg_lambda", "a number of at least 0");
+  }
+  if (!(p.reg_alpha >= 0 && std::isfinite(p.reg_alpha))) {
+    return out_of_range("reg_alpha", "a number of at least 0");
   }
   return p;
 }

@@ -213,6 +213,13 @@ TEST(HyperparametersTest, ParsesOneCandidateAndRejectsUnknownKeys) {
   ASSERT_TRUE(ParseXgboostParams(R"({"max_depth": 4.0})").ok());
   EXPECT_EQ(ParseXgboostParams(R"({"max_depth": 4.0})")->max_depth, 4);
   EXPECT_FALSE(ParseXgboostParams(R"({"learning_rate": 2})").ok());
+  // Errors name the key (min_child_weight < 0 used to reach XGBoost and fail there).
+  EXPECT_EQ(ParseXgboostParams(R"({"subsample": 2})").status().message(),
+            "hyperparameters: 'subsample' must be above 0 and at most 1");
+  EXPECT_EQ(ParseXgboostParams(R"({"min_child_weight": -5})").status().message(),
+            "hyperparameters: 'min_child_weight' must be a number of at least 0");
+  EXPECT_EQ(ParseXgboostParams(R"({"max_bin": 1e30})").status().message(),
+            "hyperparameters: 'max_bin' has the wrong type (or is out of range)");
   EXPECT_FALSE(ParseXgboostParams("[1]").ok());
 }
 
