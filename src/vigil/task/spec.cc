@@ -116,6 +116,7 @@ class SpecParser {
     }
     if (n["min_age"]) {
       VIGIL_ASSIGN_OR_RETURN(c.min_age, r_.Number(n["min_age"], "cohort.min_age"));
+      if (*c.min_age < 0) return r_.Error(n["min_age"], "cohort.min_age", "must not be negative");
     }
     if (n["max_age"]) {
       VIGIL_ASSIGN_OR_RETURN(c.max_age, r_.Number(n["max_age"], "cohort.max_age"));
@@ -227,9 +228,7 @@ class SpecParser {
       const std::optional<Stat> stat = StatFromName(name);
       if (!stat) {
         return r_.Error(n, path,
-                        fmt::format("unknown statistic '{}' (known: last, first, min, max, mean, "
-                                    "count, slope, time_since_last, missing)",
-                                    name));
+                        fmt::format("unknown statistic '{}' (known: {})", name, StatNames()));
       }
       const Stat s = *stat;
       if (std::find(out.begin(), out.end(), s) != out.end()) {
@@ -277,6 +276,9 @@ class SpecParser {
         for (const auto& w : g["windows"]) {
           VIGIL_ASSIGN_OR_RETURN(base::Duration d, r_.Duration(w, "features.windows"));
           if (d <= base::Duration(0)) return r_.Error(w, "features.windows", "must be > 0");
+          if (std::find(group.windows.begin(), group.windows.end(), d) != group.windows.end()) {
+            return r_.Error(w, "features.windows", "the same window appears twice");
+          }
           group.windows.push_back(d);
         }
       }

@@ -86,6 +86,8 @@ enum class Stat {
 };
 std::string_view StatName(Stat s);
 std::optional<Stat> StatFromName(std::string_view name);
+// Every statistic's name, in the order of Stat ("last, first, ...").
+std::string StatNames();
 
 // How far back a group's look-back statistics read: the task's look-back (FeatureSpec::lookback),
 // a duration of its own, the stay (since its start), or the subject's whole history before the

@@ -93,6 +93,21 @@ TEST(SpecTest, ErrorsNameTheFileLineAndKey) {
               HasSubstr("cohort.sources: unknown source 'physionet2020' (known: fhir, "
                         "physionet2012, physionet2019)"));
 
+  // What `vigil tasks check` used to pass and feature building then refused, or took silently.
+  std::string twice(kMinimal);
+  twice.replace(twice.find("horizon: 6h"), 11, "horizon: 6h\n  horizon: 12h");
+  EXPECT_THAT(ErrorOf(twice), HasSubstr("t.yaml:8:3: label: key 'horizon' appears twice"));
+  std::string windows(kMinimal);
+  windows.replace(windows.find("stats: [last]"), 13,
+                  "stats: [last]\n      windows: [24h, 1d]\n      window_stats: [max]");
+  EXPECT_THAT(ErrorOf(windows), HasSubstr("features.windows: the same window appears twice"));
+  std::string age(kMinimal);
+  age += "cohort:\n  min_age: -5\n";
+  EXPECT_THAT(ErrorOf(age), HasSubstr("cohort.min_age: must not be negative"));
+  std::string sum(kMinimal);
+  sum.replace(sum.find("[last]"), 6, "[median]");
+  EXPECT_THAT(ErrorOf(sum), HasSubstr("missing, sum)"));
+
   EXPECT_THAT(ErrorOf("name: t\nprediction: {at: every, every: 1h\n"), HasSubstr("t.yaml:"));
   EXPECT_THAT(ErrorOf(""), HasSubstr("t.yaml: the file is empty"));
   EXPECT_THAT(ErrorOf("- a\n- b\n"), HasSubstr("t.yaml:1:1: task: expected a map"));

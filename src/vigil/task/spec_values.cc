@@ -1,5 +1,6 @@
 // The small value types of task files: durations, statistic names, code patterns (spec.h).
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <array>
 
@@ -50,6 +51,8 @@ std::string FormatDuration(base::Duration d) {
 }
 
 std::string_view StatName(Stat s) { return kStatNames[static_cast<size_t>(s)]; }
+
+std::string StatNames() { return fmt::format("{}", fmt::join(kStatNames, ", ")); }
 
 std::optional<Stat> StatFromName(std::string_view name) {
   for (size_t i = 0; i < kStatNames.size(); ++i) {

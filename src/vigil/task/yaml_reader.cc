@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <vector>
 
 #include "vigil/base/text.h"
 #include "vigil/task/spec.h"
@@ -23,9 +24,15 @@ base::Status YamlReader::Error(const YAML::Node& node, std::string_view path,
 base::Status YamlReader::CheckMap(const YAML::Node& node, std::string_view path,
                                   std::initializer_list<std::string_view> allowed) const {
   if (!node.IsMap()) return Error(node, path, "expected a map of keys and values");
+  std::vector<std::string> seen;
   for (const auto& kv : node) {
     if (!kv.first.IsScalar()) return Error(kv.first, path, "keys must be plain words");
     const std::string key = kv.first.Scalar();
+    // YAML forbids a key twice in one map; the reader would take one of them silently.
+    if (std::find(seen.begin(), seen.end(), key) != seen.end()) {
+      return Error(kv.first, path, fmt::format("key '{}' appears twice", key));
+    }
+    seen.push_back(key);
     if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
       std::string known;
       for (std::string_view a : allowed) {

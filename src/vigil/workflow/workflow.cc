@@ -1,12 +1,14 @@
 #include "vigil/workflow/workflow.h"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <cmath>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <numeric>
 #include <random>
@@ -510,6 +512,44 @@ std::string CsvField(std::string_view s) {
 
 }  // namespace
 
+// A model is fitted only when some feature tells the training rows apart: a task whose codes the
+// store lacks gives columns that are all missing (or all equal), and a "model" of them is noise.
+// Columns that carry nothing while others do are counted in a warning.
+base::Status CheckSomeFeatureVaries(const FeatureMatrix& train) {
+  const size_t cols = train.num_cols();
+  std::vector<uint8_t> varies(cols, 0);
+  std::vector<float> first(cols, std::numeric_limits<float>::quiet_NaN());
+  for (size_t r = 0; r < train.num_rows(); ++r) {
+    const float* row = train.row(r);
+    for (size_t c = 0; c < cols; ++c) {
+      const float v = row[c];
+      if (varies[c] || std::isnan(v)) continue;
+      if (std::isnan(first[c])) {
+        first[c] = v;
+      } else if (v != first[c]) {
+        varies[c] = 1;
+      }
+    }
+  }
+  const auto varying = static_cast<size_t>(std::count(varies.begin(), varies.end(), 1));
+  if (varying == 0) {
+    return base::FailedPreconditionError(
+        "no feature varies in the training rows: every one is missing or the same in each row. "
+        "Check that the task's codes are in this store (vigil stats --codes 100)");
+  }
+  if (varying < cols) {
+    std::string names;  // the first few, which are code names, not patient data
+    size_t shown = 0;
+    for (size_t c = 0; c < cols && shown < 5; ++c) {
+      if (varies[c]) continue;
+      names += (shown++ > 0 ? ", " : "") + train.names[c];
+    }
+    spdlog::warn("{} of the {} features are missing or the same in every training row ({}{})",
+                 cols - varying, cols, names, cols - varying > shown ? ", ..." : "");
+  }
+  return base::Status::Ok();
+}
+
 Result<model::XgboostParams> ParseXgboostParams(std::string_view json_text) {
   auto j = nlohmann::json::parse(json_text, nullptr, false);
   if (j.is_discarded()) {
@@ -624,6 +664,7 @@ Result<TrainResult> TrainTask(store::Store& store, const task::TaskSpec& spec,
   result.rows_test = static_cast<int64_t>(test.num_rows());
   result.patients_train = static_cast<int64_t>(CountSubjects(train));
   result.patients_test = static_cast<int64_t>(CountSubjects(test));
+  VIGIL_RETURN_IF_ERROR(CheckSomeFeatureVaries(train));
 
   start = std::chrono::steady_clock::now();
   model::TrainOptions options;

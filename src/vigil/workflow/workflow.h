@@ -116,6 +116,10 @@ base::Result<PredictResult> PredictToFile(const model::StoredModel& stored, stor
 // the rest, such as its round count, is what the new training chooses again).
 base::Result<model::XgboostParams> ParseXgboostParams(std::string_view json_text);
 
+// FailedPrecondition unless some feature varies across the training rows (not all missing, not all
+// equal); warns when some features do not (naming the first few).
+base::Status CheckSomeFeatureVaries(const features::FeatureMatrix& train);
+
 }  // namespace vigil::workflow
 
 #endif  // VIGIL_WORKFLOW_WORKFLOW_H_

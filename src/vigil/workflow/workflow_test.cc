@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <sstream>
 
 #include "vigil/base/file.h"
@@ -177,6 +178,18 @@ TEST_F(WorkflowTest, RefusesToOverwriteAModelFolder) {
   auto again = TrainTask(*store_, *spec_, *yaml_, r);
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.status().code(), base::StatusCode::kAlreadyExists);
+}
+
+// Training needs a feature that tells the rows apart: all missing or all equal is refused.
+TEST(TrainChecksTest, SomeFeatureMustVary) {
+  features::FeatureMatrix m;
+  m.names = {"a", "b"};
+  m.rows.resize(3);
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  m.values.assign({nan, 1, nan, 1, nan, 1});  // a missing, b constant
+  EXPECT_EQ(CheckSomeFeatureVaries(m).code(), base::StatusCode::kFailedPrecondition);
+  m.values.assign({nan, 1, nan, 1, nan, 2});  // b varies
+  EXPECT_TRUE(CheckSomeFeatureVaries(m).ok());
 }
 
 TEST(HyperparametersTest, ParsesOneCandidateAndRejectsUnknownKeys) {
