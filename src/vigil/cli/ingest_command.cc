@@ -1,5 +1,6 @@
 // vigil ingest --store S --format F PATH... [--outcomes FILE...]
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -79,6 +80,10 @@ int Run(const IngestFlags& flags, const GlobalOptions& global, const std::string
         base::InvalidArgumentError(fmt::format("--outcomes is only for --format {}", takers)),
         /*usage=*/true);
   }
+  if (flags.inputs.empty() && flags.outcomes.empty()) {
+    return ReportError(base::InvalidArgumentError("give the files or folders to ingest"),
+                       /*usage=*/true);
+  }
   ingest::IngestRequest request;
   for (const auto& p : flags.inputs) request.inputs.emplace_back(p);
   for (const auto& p : flags.outcomes) request.outcomes.emplace_back(p);
@@ -107,6 +112,10 @@ int Run(const IngestFlags& flags, const GlobalOptions& global, const std::string
     return ReportError(run.status(),
                        /*usage=*/run.status().code() == base::StatusCode::kInvalidArgument);
   }
+  if (run->files_in == 0) {
+    spdlog::warn("no input file of format {} was found under the paths given ({})", format->name,
+                 format->description);
+  }
   store::Store* store = *opening.Get();  // open: the run succeeded
   auto rejects = store->GetRejects(run->run_id);
   if (!rejects.ok()) return ReportError(rejects.status());
@@ -132,7 +141,9 @@ void AddIngestCommand(CLI::App& app, const GlobalOptions& global, const std::str
       ->capture_default_str();
   sub->add_option("--format", flags->format, "Input format (see above)")->required();
   sub->add_option("--outcomes", flags->outcomes, "Outcome files (physionet2012: Outcomes-a.txt)");
-  sub->add_option("inputs", flags->inputs, "Files or folders to ingest")->required();
+  sub->add_option("inputs", flags->inputs,
+                  "Files or folders to ingest (none with --outcomes: outcomes for stays already "
+                  "in the store)");
   // Hidden: events per transaction (tests make it small to commit often).
   sub->add_option("--commit-events", flags->commit_events)->group("");
   sub->callback([flags, &global, command_line, &exit_code] {

@@ -119,10 +119,9 @@ TEST(PhysioNetIngestTest, OutcomesInALaterRun) {
   EXPECT_EQ(run->files_unchanged, 3);
   EXPECT_EQ(run->counts.records_in, 4);
   EXPECT_EQ(Column(*store, kDiedInStay), std::set<std::string>{"1"});
-  // A second outcomes file naming the same stays adds nothing.
+  // A second outcomes file naming the same stays adds nothing (outcomes alone: no record files).
   dir.Write("Outcomes-b.txt", std::string(kOutcomesHeader) + "1,20,9,3,1,1\n");
-  auto repeat = Ingest(*store, "physionet2012", {dir.path() / "physionet2012" / "set-a"},
-                       {dir.path() / "Outcomes-b.txt"});
+  auto repeat = Ingest(*store, "physionet2012", {}, {dir.path() / "Outcomes-b.txt"});
   ASSERT_TRUE(repeat.ok());
   EXPECT_EQ(repeat->counts.rejected, 1);
   EXPECT_EQ(Column(*store, "SELECT count(*) FROM events WHERE code = 'VIGIL/DEATH'"),
