@@ -74,26 +74,49 @@ size_t CountSubjects(const FeatureMatrix& m) {
 
 // ---- Training patients: salted digests (so a model folder never lists identifiers) ----------
 
-std::string PatientDigest(std::string_view salt, std::string_view subject_id) {
+std::string PatientDigest(std::string_view salt, std::string_view identity) {
   std::string text(salt);
   text.push_back('\x1f');
-  text.append(subject_id);
+  text.append(identity);
   return base::Sha256Hex(text).substr(0, 24);
 }
 
-nlohmann::ordered_json TrainingPatientsJson(const FeatureMatrix& train, uint64_t seed) {
+using Subjects = std::unordered_map<std::string, store::Subject>;
+
+// Who a patient is, for telling training patients apart: the source's identifier with the birth
+// date and sex the store holds for it. Another hospital's patient who happens to share an
+// identifier (sequential numbers, p1, p2, ...) is someone else; the same records ingested again
+// into another store are the same people.
+std::string PatientIdentity(const std::string& subject_id, const Subjects& subjects) {
+  std::string identity = subject_id;
+  const auto it = subjects.find(subject_id);
+  identity.push_back('\x1f');
+  if (it != subjects.end() && it->second.birth_date) {
+    identity += std::to_string(*it->second.birth_date);
+  }
+  identity.push_back('\x1f');
+  if (it != subjects.end() && it->second.sex) identity += *it->second.sex;
+  return identity;
+}
+
+nlohmann::ordered_json TrainingPatientsJson(const FeatureMatrix& train, uint64_t seed,
+                                            const Subjects& subjects) {
   std::random_device device;
   std::mt19937_64 rng((static_cast<uint64_t>(device()) << 32) ^ device() ^ seed);
   const std::string salt = fmt::format("{:016x}{:016x}", rng(), rng());
   std::vector<std::string> digests;
   std::unordered_set<std::string_view> seen;
   for (const auto& r : train.rows) {
-    if (seen.insert(r.subject_id).second) digests.push_back(PatientDigest(salt, r.subject_id));
+    if (seen.insert(r.subject_id).second) {
+      digests.push_back(PatientDigest(salt, PatientIdentity(r.subject_id, subjects)));
+    }
   }
   std::sort(digests.begin(), digests.end());
   return {{"about",
-           "Salted SHA-256 digests (first 96 bits) of the identifiers of the patients the model "
-           "was fitted on; evaluation leaves these patients out."},
+           "Salted SHA-256 digests (first 96 bits) of the patients the model was fitted on, each "
+           "the patient's identifier, birth date (days since 1970-01-01) and sex joined by "
+           "U+001F; evaluation leaves these patients out."},
+          {"identity", "subject_id, birth_date, sex"},
           {"salt", salt},
           {"patients", digests.size()},
           {"digests", digests}};
@@ -103,8 +126,11 @@ struct TrainingPatients {
   std::string salt;
   std::unordered_set<std::string> digests;
   bool known = false;
-  bool Contains(std::string_view subject_id) const {
-    return known && digests.count(PatientDigest(salt, subject_id)) > 0;
+  bool by_identifier_only = false;  // written before birth date and sex were part of it
+  bool Contains(const std::string& subject_id, const Subjects& subjects) const {
+    if (!known) return false;
+    return digests.count(PatientDigest(
+               salt, by_identifier_only ? subject_id : PatientIdentity(subject_id, subjects))) > 0;
   }
 };
 
@@ -114,6 +140,7 @@ Result<TrainingPatients> ReadTrainingPatients(const nlohmann::ordered_json& j) {
   try {
     t.salt = j.at("salt").get<std::string>();
     for (const auto& d : j.at("digests")) t.digests.insert(d.get<std::string>());
+    t.by_identifier_only = !j.contains("identity");
     t.known = true;
   } catch (const nlohmann::json::exception&) {
     return base::DataLossError("training_patients.json is malformed");
@@ -693,13 +720,12 @@ Result<TrainResult> TrainTask(store::Store& store, const task::TaskSpec& spec,
       "{} For decision support by clinicians, alongside their own judgement; not for autonomous "
       "decisions. Validated only on the data described in the report.",
       spec.description);
-  meta.training_patients = TrainingPatientsJson(train, request.seed);
+  VIGIL_ASSIGN_OR_RETURN(StoreContext context, ReadContext(store));
+  meta.training_patients = TrainingPatientsJson(train, request.seed, context.subjects);
 
-  StoreContext context;
   if (test.num_rows() > 0) {
     start = std::chrono::steady_clock::now();
     Say(request.progress, "evaluate: held-out test patients");
-    VIGIL_ASSIGN_OR_RETURN(context, ReadContext(store));
     auto ev = EvaluateRows(trained, spec, context, test, request.bootstrap, request.seed,
                            request.threads);
     if (ev.ok()) {
@@ -741,11 +767,12 @@ Result<EvaluateResult> EvaluateModel(const model::StoredModel& stored, store::St
   xo.threads = request.threads;
   VIGIL_ASSIGN_OR_RETURN(features::Extraction x, features::ExtractFeatures(store, spec, xo));
   result.seconds_features = Seconds(start);
+  VIGIL_ASSIGN_OR_RETURN(StoreContext context, ReadContext(store));
   std::vector<uint8_t> keep(x.matrix.num_rows(), 1);
   result.rows.rows = static_cast<int64_t>(x.matrix.num_rows());
   if (!request.include_training_patients) {
     for (size_t i = 0; i < keep.size(); ++i) {
-      if (trained_on.Contains(x.matrix.rows[i].subject_id)) {
+      if (trained_on.Contains(x.matrix.rows[i].subject_id, context.subjects)) {
         keep[i] = 0;
         ++result.rows.rows_training_patients;
       }
@@ -764,7 +791,6 @@ Result<EvaluateResult> EvaluateModel(const model::StoredModel& stored, store::St
   }
   start = std::chrono::steady_clock::now();
   Say(request.progress, "evaluate: predicting and bootstrapping");
-  VIGIL_ASSIGN_OR_RETURN(StoreContext context, ReadContext(store));
   VIGIL_ASSIGN_OR_RETURN(result.evaluation,
                          EvaluateRows(stored.model, spec, context, m, request.bootstrap,
                                       request.seed, request.threads));
@@ -778,7 +804,7 @@ Result<EvaluateResult> EvaluateModel(const model::StoredModel& stored, store::St
       trained_on.known) {
     // Count how many rows were training patients, for the card's honesty.
     int64_t n = 0;
-    for (const auto& r : m.rows) n += trained_on.Contains(r.subject_id);
+    for (const auto& r : m.rows) n += trained_on.Contains(r.subject_id, context.subjects);
     if (n > 0) {
       result.card.validation = fmt::format(
           "NOT a validation: {} of the {} rows belong to patients the model was trained on "

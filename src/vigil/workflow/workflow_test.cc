@@ -129,6 +129,21 @@ TEST_F(WorkflowTest, EvaluationLeavesTheTrainingPatientsOut) {
   EXPECT_NE(apparent->card.validation.find("NOT a validation"), std::string::npos);
 }
 
+// A training patient is known by identifier, birth date and sex: another hospital's patients who
+// share identifiers (sequential numbers) are other people and are validated on.
+TEST_F(WorkflowTest, AnotherHospitalsPatientWithTheSameIdentifierIsNotATrainingPatient) {
+  const model::StoredModel m = Load();
+  ASSERT_TRUE(store_->QueryText("UPDATE subjects SET birth_date = DATE '1950-01-01'").ok());
+  EvaluateRequest r;
+  r.bootstrap = 0;
+  r.shap = false;
+  auto ev = EvaluateModel(m, *store_, r);
+  ASSERT_TRUE(store_->QueryText("UPDATE subjects SET birth_date = NULL").ok());
+  ASSERT_TRUE(ev.ok()) << ev.status().ToString();
+  EXPECT_EQ(ev->rows.rows_training_patients, 0);
+  EXPECT_EQ(ev->rows.rows_evaluated, trained_->rows_train + trained_->rows_test);
+}
+
 TEST_F(WorkflowTest, PredictWritesOneSortedRowPerPredictionTime) {
   const model::StoredModel m = Load();
   PredictRequest r;
