@@ -384,10 +384,20 @@ base::Result<std::unique_ptr<Database>> Database::Open(const std::string& path, 
   duckdb_state state = duckdb_open_ext(path.c_str(), &db, config, &error);
   duckdb_destroy_config(&config);
   if (state != DuckDBSuccess) {
-    base::Status s = base::IoError(
-        fmt::format("cannot open store {}: {}", path, error ? error : "unknown error"));
+    const std::string why = error ? error : "unknown error";
     duckdb_free(error);
-    return s;
+    // DuckDB lets one process write a database file (or several read it): say so plainly.
+    if (why.find("Could not set lock") != std::string::npos) {
+      const size_t pid = why.find("(PID ");
+      const std::string holder =
+          pid == std::string::npos ? "" : " " + why.substr(pid, why.find(')', pid) - pid + 1);
+      return base::FailedPreconditionError(fmt::format(
+          "the store {} is in use by another process{}: wait for it to finish (one process at a "
+          "time may write a store; readers such as vigil query, stats and evaluate may share it "
+          "with each other, not with a writer)",
+          path, holder));
+    }
+    return base::IoError(fmt::format("cannot open store {}: {}", path, why));
   }
   return std::unique_ptr<Database>(new Database(db));
 }
