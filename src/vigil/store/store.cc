@@ -977,9 +977,22 @@ Status LoadSkips(duck::Connection& conn, RunSummary& run) {
 }  // namespace
 
 Result<std::unordered_set<std::string>> Store::IngestedFileKeys() {
-  return StringSet(*impl_->conn,
-                   "SELECT DISTINCT file_sha256 || ' ' || reading FROM ingest_files WHERE "
-                   "stored > 0 OR rejected = 0");
+  // The key and the rule for which files count are IngestedFile's, not restated in SQL.
+  VIGIL_ASSIGN_OR_RETURN(
+      auto r,
+      impl_->conn->Query("SELECT file_sha256, reading, stored, rejected FROM ingest_files"));
+  std::unordered_set<std::string> out;
+  while (auto chunk = r.Next()) {
+    for (size_t i = 0; i < chunk->size(); ++i) {
+      Counts counts;
+      counts.stored = chunk->GetInt64(2, i);
+      counts.rejected = chunk->GetInt64(3, i);
+      if (IngestedFile::Remembered(counts)) {
+        out.insert(IngestedFile::Key(chunk->GetString(0, i), chunk->GetString(1, i)));
+      }
+    }
+  }
+  return out;
 }
 
 Result<std::unordered_set<std::string>> Store::StayIds() {
