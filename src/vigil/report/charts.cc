@@ -6,6 +6,7 @@
 #include <cmath>
 #include <optional>
 
+#include "vigil/report/format.h"
 #include "vigil/report/svg.h"
 
 namespace vigil::report {
@@ -239,7 +240,7 @@ std::string ForestPlot(const evaluate::Evaluation& ev, ForestMetric metric) {
     if (std::isfinite(e.value)) {
       c.AddMarkers(
           {{e.value, i + 0.5}}, {.color = color, .radius = 4.5, .opacity = 1, .legend = ""},
-          {std::isfinite(e.lower) && std::isfinite(e.upper)
+          {internal::HasInterval(e)
                ? fmt::format("{:.3f} (95% interval {:.3f} to {:.3f})", e.value, e.lower, e.upper)
                : fmt::format("{:.3f} (no interval)", e.value)});
     }

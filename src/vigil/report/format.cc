@@ -24,16 +24,20 @@ std::string Pct(double v, int decimals) {
   return fmt::format("{:.{}f}%", 100 * v, decimals);
 }
 
+bool HasInterval(const evaluate::Estimate& e) {
+  return std::isfinite(e.lower) && std::isfinite(e.upper);
+}
+
 std::string WithInterval(const evaluate::Estimate& e, int decimals) {
   if (!std::isfinite(e.value)) return kDash;
-  if (!std::isfinite(e.lower) || !std::isfinite(e.upper)) return Num(e.value, decimals);
+  if (!HasInterval(e)) return Num(e.value, decimals);
   return Num(e.value, decimals) + " (" + Num(e.lower, decimals) + " to " + Num(e.upper, decimals) +
          ")";
 }
 
 std::string PctWithInterval(const evaluate::Estimate& e, int decimals) {
   if (!std::isfinite(e.value)) return kDash;
-  if (!std::isfinite(e.lower) || !std::isfinite(e.upper)) return Pct(e.value, decimals);
+  if (!HasInterval(e)) return Pct(e.value, decimals);
   return Pct(e.value, decimals) + " (" + Pct(e.lower, decimals) + " to " + Pct(e.upper, decimals) +
          ")";
 }

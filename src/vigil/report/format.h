@@ -15,6 +15,8 @@ namespace vigil::report::internal {
 std::string Num(double v, int decimals = 3);
 // "12.3%", or an em dash for NaN.
 std::string Pct(double v, int decimals = 1);
+// Whether `e` has a bootstrap interval (both ends finite).
+bool HasInterval(const evaluate::Estimate& e);
 // "0.842 (0.815 to 0.866)"; the interval is left out when undefined.
 std::string WithInterval(const evaluate::Estimate& e, int decimals = 3);
 std::string PctWithInterval(const evaluate::Estimate& e, int decimals = 1);

@@ -41,8 +41,8 @@ std::string AlertSentence(const AtThreshold& at) {
     s += "; it never alerts on these predictions, so its positive predictive value is undefined.";
   }
   if (std::isfinite(at.alerts_per_patient_day.value)) {
-    s += fmt::format(" That is about {} alerts per patient per day.",
-                     fmt::format("{:.2g}", at.alerts_per_patient_day.value));
+    s += fmt::format(" That is about {:.2g} alerts per patient per day.",
+                     at.alerts_per_patient_day.value);
   }
   return Tag("p", s) + "\n";
 }
@@ -62,10 +62,6 @@ std::string ThresholdTable(const std::string& name, const AtThreshold& at) {
   out += Row({"Alerts per patient-day", WithInterval(at.alerts_per_patient_day, 2)});
   out += Row({"Alerts per stay", Num(at.alerts_per_stay, 2)});
   return out + "</table>\n";
-}
-
-bool HasInterval(const evaluate::Estimate& e) {
-  return std::isfinite(e.lower) && std::isfinite(e.upper);
 }
 
 // A verdict only where an interval supports it; without one (no bootstrap, too few outcomes) the
