@@ -243,6 +243,15 @@ TEST(PhysioNetIngestTest, AnUnreadableFileIsARejectAndTheRunGoesOn) {
   ASSERT_EQ(rejects->size(), 1u);
   EXPECT_EQ((*rejects)[0].location, "file");
   EXPECT_EQ((*rejects)[0].reason.rfind("cannot read the file (", 0), 0u) << (*rejects)[0].reason;
+  // An outcomes file (read after the record files) too.
+  WritePhysioNet2012(dir);
+  std::filesystem::create_symlink("/proc/self/mem", dir.path() / "Outcomes-x.txt");
+  auto outcomes = Ingest(*store, "physionet2012", {dir.path() / "physionet2012" / "set-a"},
+                         {dir.path() / "Outcomes-x.txt"});
+  ASSERT_TRUE(outcomes.ok()) << outcomes.status().ToString();
+  EXPECT_EQ(outcomes->counts.rejected, 1 + 1);  // the outcomes file; Temp -17.8
+  EXPECT_EQ(Column(*store, "SELECT count(*) FROM stays WHERE stay_id IN ('1', '2', '3')"),
+            std::set<std::string>{"3"});
 }
 
 TEST(PhysioNetIngestTest, OutcomesAreOnlyFor2012) {

@@ -323,6 +323,16 @@ Result<store::RunSummary> IngestSession::Finish(bool failed) {
 
 namespace {
 
+// A file that could not be read: one rejected record at location "file", and the run goes on (a
+// later run reads the file again: nothing of it was stored).
+FileOutput UnreadableFile(const fs::path& path, std::string reading, const Status& error) {
+  FileOutput out;
+  out.path = path;
+  out.reading = std::move(reading);
+  AddReject(out.batch, path, "file", UnreadableReason(error), "");
+  return out;
+}
+
 // Files read and parsed ahead of the writer, handed over in path order, at most kWindow ahead.
 //
 // What a parser thread allocates, it frees: the writer hands each file's output back once the
@@ -436,14 +446,10 @@ class ReadAhead {
   }
 
   Result<FileOutput> Load(const fs::path& path, std::string buffer) {
-    FileOutput out;
     if (Status read = base::ReadFileInto(path, buffer); !read.ok()) {
-      // One record, rejected; the run goes on (a later run reads the file again).
-      out.path = path;
-      out.reading = reading_(path);
-      AddReject(out.batch, path, "file", UnreadableReason(read), "");
-      return out;
+      return UnreadableFile(path, reading_(path), read);
     }
+    FileOutput out;
     out.path = path;
     out.sha256 = base::Sha256Hex(buffer);
     out.reading = reading_(path);
@@ -480,12 +486,16 @@ class ReadAhead {
 // Reads, parses and adds one trailing file on the calling thread.
 Status AddTrailingFile(IngestSession& session, const fs::path& path, const ReadTrailingFn& read,
                        const std::string& reading) {
-  VIGIL_ASSIGN_OR_RETURN(std::string content, base::ReadFile(path));
+  Result<std::string> content = base::ReadFile(path);
+  if (!content.ok()) {
+    FileOutput unreadable = UnreadableFile(path, reading, content.status());
+    return session.AddFile(unreadable);
+  }
   FileOutput out;
   out.path = path;
-  out.sha256 = base::Sha256Hex(content);
+  out.sha256 = base::Sha256Hex(*content);
   out.reading = reading;
-  out.content = std::move(content);
+  out.content = std::move(*content);
   if (session.AlreadyIngested(out.sha256, out.reading)) {
     session.CountUnchanged(static_cast<int64_t>(out.content.size()));
     return Status::Ok();
